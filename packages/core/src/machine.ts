@@ -1,0 +1,361 @@
+/**
+ * Machine: CPUs over one physical memory, a deterministic scheduler, and exit routing.
+ *
+ * CPU power states (one per CPU):
+ *
+ *     off ──powerOn()──► running ──wfi exit, nothing pending──► waiting
+ *      ▲                   │  ▲                                   │
+ *      └────powerOff()─────┘  └──interrupt pending / timer due────┘
+ *
+ * Scheduling is deterministic: each step runs the `running` CPU with the smallest local time
+ * (retired + warped instructions; ties go to the lower index) for at most `quantum`
+ * instructions, cut short at its next timer deadline so that timer interrupts land on an exact
+ * instruction count. When every powered-on CPU waits, time warps forward to the earliest timer
+ * deadline. No wall-clock time is ever read here.
+ *
+ * Exit routing: MMIO exits go to the memory's MMIO bus; sysreg exits to handlers registered per
+ * register; hvc/smc/stage2Fault/gpf exits to the handler registered for that kind (firmware,
+ * a hypervisor model). Defaults follow KVM: an unhandled HVC/SMC or system register gets an
+ * UNDEF, an MMIO access to nothing gets a synchronous external abort.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Cpu, CpuFactory, ExceptionEvent } from './cpu.js';
+import { HvlabError } from './errors.js';
+import type { Exit, ExitKind, MmioExit, SysRegExit } from './exit.js';
+import { EXIT_KINDS } from './exit.js';
+import { PhysMem } from './memory.js';
+import type { SysRegId } from './sysregs.js';
+import { sysRegName } from './sysregs.js';
+
+/** A system event ends a run, as KVM_EXIT_SYSTEM_EVENT does (linux uapi kvm.h KVM_SYSTEM_EVENT_*). */
+export interface SystemEvent {
+  readonly type: 'shutdown' | 'reset' | 'suspend' | 'crash';
+  /** Free-form detail (for example which PSCI call raised it). */
+  readonly reason: string;
+  /** The raising CPU. */
+  readonly cpu: number;
+}
+
+export type PowerState = 'off' | 'running' | 'waiting';
+
+export type RunResult =
+  | { readonly reason: 'systemEvent'; readonly event: SystemEvent }
+  | { readonly reason: 'maxInstructions' }
+  | { readonly reason: 'breakpoint'; readonly cpu: number; readonly pc: bigint }
+  /** Every CPU is off, or waits with nothing that could ever wake it. */
+  | { readonly reason: 'halted'; readonly detail: string }
+  /** stop() was called. */
+  | { readonly reason: 'stopped' }
+  /** An exit nobody handles and that has no architected default (a model is missing). */
+  | { readonly reason: 'unhandledExit'; readonly cpu: number; readonly exit: Exit };
+
+export interface MachineEvents {
+  /** Every exit, before it is routed (only emitted while someone listens). */
+  exit: (cpu: number, exit: Exit) => void;
+  /** Exceptions taken inside a backend (only reported while someone listens). */
+  exception: (e: ExceptionEvent) => void;
+  /** Console text from a UART. */
+  console: (text: string) => void;
+  systemEvent: (e: SystemEvent) => void;
+  /** Guest did something the machine answered with a default (UNDEF, external abort). */
+  unhandled: (cpu: number, what: string) => void;
+}
+
+export type ExitHandler<K extends ExitKind> = (cpu: Cpu, exit: Extract<Exit, { kind: K }>, machine: Machine) => void;
+
+export interface SysRegHandler {
+  /** MRS: the value the guest reads. */
+  read(cpu: Cpu): bigint;
+  /** MSR: the value the guest writes. */
+  write(cpu: Cpu, value: bigint): void;
+}
+
+/** Refreshes interrupt lines of a CPU from the interrupt controller (the board's GIC). */
+export interface InterruptPlatform {
+  syncCpu(cpu: Cpu): void;
+}
+
+export interface MachineOptions {
+  readonly cpuFactory: CpuFactory;
+  readonly cpuCount?: number;
+  readonly mem?: PhysMem;
+  /** MPIDR_EL1 for CPU i; default: Aff0 = i. */
+  readonly mpidr?: (index: number) => bigint;
+}
+
+export interface RunOptions {
+  /** Stop after this many instructions in total (over all CPUs). */
+  readonly maxInstructions?: number;
+  /** Instructions a CPU runs before the scheduler looks at the others (default 100 000). */
+  readonly quantum?: number;
+}
+
+export interface MachineStats {
+  readonly retired: number;
+  readonly exits: Readonly<Record<ExitKind, number>>;
+}
+
+const DEFAULT_QUANTUM = 100_000;
+
+export class Machine {
+  readonly mem: PhysMem;
+  readonly cpus: readonly Cpu[];
+  readonly events = new EventEmitter<MachineEvents>();
+  private readonly power: PowerState[];
+  private readonly exitHandlers = new Map<ExitKind, ExitHandler<ExitKind>>();
+  private readonly sysRegHandlers = new Map<SysRegId, SysRegHandler>();
+  private platform: InterruptPlatform | undefined;
+  private pendingStop: RunResult | undefined;
+  private readonly exitCounts = Object.fromEntries(EXIT_KINDS.map((k) => [k, 0])) as Record<ExitKind, number>;
+
+  constructor(opts: MachineOptions) {
+    const n = opts.cpuCount ?? 1;
+    if (!Number.isInteger(n) || n < 1 || n > 512) throw new HvlabError('EINVAL', `bad CPU count ${n}`);
+    this.mem = opts.mem ?? new PhysMem();
+    const cpus: Cpu[] = [];
+    for (let i = 0; i < n; i++) {
+      const mpidr = opts.mpidr?.(i);
+      cpus.push(
+        opts.cpuFactory(mpidr === undefined ? { index: i, mem: this.mem } : { index: i, mem: this.mem, mpidr }),
+      );
+    }
+    this.cpus = cpus;
+    this.power = cpus.map((_, i) => (i === 0 ? 'running' : 'off'));
+  }
+
+  // ---- configuration -------------------------------------------------------------------------
+
+  /** Routes every exit of `kind` to `handler` (replacing any previous one). */
+  onExit<K extends ExitKind>(kind: K, handler: ExitHandler<K>): void {
+    this.exitHandlers.set(kind, handler as unknown as ExitHandler<ExitKind>);
+  }
+
+  /** Emulates a trapped system register. */
+  handleSysReg(id: SysRegId, handler: SysRegHandler): void {
+    this.sysRegHandlers.set(id, handler);
+  }
+
+  setInterruptPlatform(platform: InterruptPlatform): void {
+    this.platform = platform;
+  }
+
+  private readonly emitException = (e: ExceptionEvent): void => {
+    this.events.emit('exception', e);
+  };
+
+  // ---- power ---------------------------------------------------------------------------------
+
+  powerState(index: number): PowerState {
+    const s = this.power[index];
+    if (s === undefined) throw new HvlabError('EINVAL', `no CPU ${index}`);
+    return s;
+  }
+
+  /** Powers a CPU on; its registers must already hold the entry state. */
+  powerOn(index: number): void {
+    if (this.powerState(index) !== 'off') return;
+    const cpu = this.cpus[index]!;
+    const lag = this.now() - this.localTime(cpu);
+    if (lag > 0) cpu.warp(lag);
+    this.power[index] = 'running';
+  }
+
+  powerOff(index: number): void {
+    this.powerState(index);
+    this.power[index] = 'off';
+  }
+
+  /** Ends the current run with a system event (PSCI SYSTEM_OFF, SYSTEM_RESET, ...). */
+  requestStop(event: SystemEvent): void {
+    if (this.pendingStop) return;
+    this.events.emit('systemEvent', event);
+    this.pendingStop = { reason: 'systemEvent', event };
+  }
+
+  /** Asks a running run()/runAsync() to return at the next exit or slice boundary. */
+  stop(): void {
+    this.pendingStop ??= { reason: 'stopped' };
+  }
+
+  get stats(): MachineStats {
+    let retired = 0;
+    for (const c of this.cpus) retired += c.retired;
+    return { retired, exits: { ...this.exitCounts } };
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  /** Runs until a system event, a breakpoint, stop(), a halt, or maxInstructions. */
+  run(opts: RunOptions = {}): RunResult {
+    const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
+    const quantum = opts.quantum ?? DEFAULT_QUANTUM;
+    if (!(quantum >= 1) || !Number.isInteger(quantum)) throw new HvlabError('EINVAL', `bad quantum ${quantum}`);
+    const start = this.stats.retired;
+    for (;;) {
+      const done = this.step(quantum, start + limit);
+      if (done) return done;
+    }
+  }
+
+  /**
+   * Like run(), but yields to the event loop every `sliceMs` of wall time so that input
+   * (a UART's stdin) and stop() can arrive. Guest-visible behaviour is identical to run().
+   */
+  async runAsync(opts: RunOptions & { readonly sliceMs?: number } = {}): Promise<RunResult> {
+    const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
+    const quantum = opts.quantum ?? DEFAULT_QUANTUM;
+    const sliceMs = opts.sliceMs ?? 20;
+    const start = this.stats.retired;
+    for (;;) {
+      const t0 = performance.now();
+      while (performance.now() - t0 < sliceMs) {
+        const done = this.step(quantum, start + limit);
+        if (done) return done;
+      }
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  /** One scheduling step; returns a result when the run is over. */
+  private step(quantum: number, limit: number): RunResult | undefined {
+    const stop = this.takeStop();
+    if (stop) return stop;
+    const total = this.stats.retired;
+    if (total >= limit) return { reason: 'maxInstructions' };
+    this.wakeWaiters();
+    const cpu = this.pickRunnable();
+    if (!cpu) return this.idle();
+    const observer = this.events.listenerCount('exception') > 0 ? this.emitException : undefined;
+    if (cpu.onException !== observer) cpu.onException = observer;
+    const budget = Math.max(1, Math.min(quantum, limit - total, cpu.timerDeadline()));
+    const exit = cpu.run(budget);
+    this.exitCounts[exit.kind]++;
+    if (this.events.listenerCount('exit') > 0) this.events.emit('exit', cpu.index, exit);
+    const result = this.route(cpu, exit);
+    this.platform?.syncCpu(cpu);
+    return result ?? this.takeStop();
+  }
+
+  private takeStop(): RunResult | undefined {
+    const s = this.pendingStop;
+    this.pendingStop = undefined;
+    return s;
+  }
+
+  private route(cpu: Cpu, exit: Exit): RunResult | undefined {
+    switch (exit.kind) {
+      case 'budget':
+        return undefined;
+      case 'mmio':
+        this.routeMmio(cpu, exit);
+        return undefined;
+      case 'sysreg':
+        this.routeSysReg(cpu, exit);
+        return undefined;
+      case 'wfi':
+        this.platform?.syncCpu(cpu);
+        if (!cpu.hasPendingInterrupt()) this.power[cpu.index] = 'waiting';
+        return undefined;
+      case 'wfe':
+        return undefined;
+      case 'breakpoint':
+        return { reason: 'breakpoint', cpu: cpu.index, pc: exit.pc };
+      default: {
+        const h = this.exitHandlers.get(exit.kind);
+        if (h) {
+          h(cpu, exit, this);
+          return undefined;
+        }
+        if (exit.kind === 'hvc' || exit.kind === 'smc') {
+          this.events.emit('unhandled', cpu.index, `${exit.kind.toUpperCase()} #${exit.imm} with no firmware`);
+          cpu.injectException({ kind: 'undef' });
+          return undefined;
+        }
+        return { reason: 'unhandledExit', cpu: cpu.index, exit };
+      }
+    }
+  }
+
+  private routeMmio(cpu: Cpu, exit: MmioExit): void {
+    const h = this.exitHandlers.get('mmio');
+    if (h) {
+      h(cpu, exit, this);
+      return;
+    }
+    const pa = Number(exit.pa);
+    const m = this.mem.mmio.find(pa);
+    if (!m) {
+      this.events.emit('unhandled', cpu.index, `${exit.isWrite ? 'write to' : 'read from'} 0x${pa.toString(16)}`);
+      cpu.injectException({ kind: 'dataAbort', va: exit.va, write: exit.isWrite });
+      return;
+    }
+    if (exit.isWrite) {
+      m.device.write(pa - m.base, exit.size, exit.data, cpu.index);
+      cpu.skipInstruction();
+    } else {
+      cpu.completeMmioRead(m.device.read(pa - m.base, exit.size, cpu.index));
+    }
+  }
+
+  private routeSysReg(cpu: Cpu, exit: SysRegExit): void {
+    const h = this.sysRegHandlers.get(exit.reg);
+    if (!h) {
+      this.events.emit('unhandled', cpu.index, `${exit.isRead ? 'MRS' : 'MSR'} ${sysRegName(exit.reg)}`);
+      cpu.injectException({ kind: 'undef' });
+      return;
+    }
+    if (exit.isRead) cpu.completeSysRegRead(h.read(cpu));
+    else {
+      h.write(cpu, exit.value);
+      cpu.skipInstruction();
+    }
+  }
+
+  private localTime(cpu: Cpu): number {
+    return cpu.time;
+  }
+
+  /** The latest local time among powered-on CPUs: "now" for CPUs that join or wake. */
+  private now(): number {
+    let t = 0;
+    this.cpus.forEach((c, i) => {
+      if (this.power[i] !== 'off') t = Math.max(t, this.localTime(c));
+    });
+    return t;
+  }
+
+  private wakeWaiters(): void {
+    for (let i = 0; i < this.cpus.length; i++) {
+      if (this.power[i] !== 'waiting') continue;
+      const cpu = this.cpus[i]!;
+      this.platform?.syncCpu(cpu);
+      if (cpu.hasPendingInterrupt()) this.power[i] = 'running';
+    }
+  }
+
+  private pickRunnable(): Cpu | undefined {
+    let best: Cpu | undefined;
+    let bestTime = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.cpus.length; i++) {
+      if (this.power[i] !== 'running') continue;
+      const t = this.localTime(this.cpus[i]!);
+      if (t < bestTime) {
+        best = this.cpus[i];
+        bestTime = t;
+      }
+    }
+    return best;
+  }
+
+  /** Every powered-on CPU waits: warp time to the earliest timer deadline, or halt. */
+  private idle(): RunResult | undefined {
+    const waiting = this.cpus.filter((_, i) => this.power[i] === 'waiting');
+    if (waiting.length === 0) return { reason: 'halted', detail: 'every CPU is powered off' };
+    let delta = Number.POSITIVE_INFINITY;
+    for (const c of waiting) delta = Math.min(delta, c.timerDeadline());
+    if (!Number.isFinite(delta))
+      return { reason: 'halted', detail: 'every CPU waits for an interrupt that can never arrive' };
+    for (const c of waiting) c.warp(Math.max(1, delta));
+    return undefined;
+  }
+}
