@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest';
+import { pa, va } from './addr.js';
+import type { Cpu, CpuConfig, InjectedException } from './cpu.js';
+import type { Exit } from './exit.js';
+import { Machine } from './machine.js';
+import type { PhysMem } from './memory.js';
+
+/**
+ * A scripted test double: each run() retires `step` instructions (or the budget, if smaller)
+ * and returns the next scripted exit, then budget exits forever.
+ */
+class ScriptedCpu implements Cpu {
+  readonly index: number;
+  readonly mem: PhysMem;
+  retired = 0;
+  warped = 0;
+  pc = 0n;
+  regs = new Map<number, bigint>();
+  injected: InjectedException[] = [];
+  irq = false;
+  deadline = Number.POSITIVE_INFINITY;
+  budgets: number[] = [];
+  onException = undefined;
+  constructor(
+    cfg: CpuConfig,
+    private readonly script: Exit[],
+    private readonly step = 10,
+  ) {
+    this.index = cfg.index;
+    this.mem = cfg.mem;
+  }
+  get time() {
+    return this.retired + this.warped;
+  }
+  run(budget: number): Exit {
+    this.budgets.push(budget);
+    const next = this.script.shift();
+    const n = next ? Math.min(this.step, budget) : budget;
+    this.retired += n;
+    if (Number.isFinite(this.deadline)) this.deadline = Math.max(0, this.deadline - n);
+    return next ?? { kind: 'budget' };
+  }
+  getReg(id: number) {
+    return this.regs.get(id) ?? 0n;
+  }
+  setReg(id: number, v: bigint) {
+    this.regs.set(id, v);
+  }
+  getSysReg() {
+    return 0n;
+  }
+  setSysReg() {}
+  sysRegList() {
+    return [];
+  }
+  completeSysRegRead(v: bigint) {
+    this.regs.set(-1, v);
+    this.pc += 4n;
+  }
+  completeMmioRead(v: bigint) {
+    this.regs.set(-2, v);
+    this.pc += 4n;
+  }
+  skipInstruction() {
+    this.pc += 4n;
+  }
+  injectException(e: InjectedException) {
+    this.injected.push(e);
+  }
+  setInterruptLine(_l: 'irq' | 'fiq', level: boolean) {
+    this.irq = level;
+  }
+  hasPendingInterrupt() {
+    return this.irq;
+  }
+  timerOutputs() {
+    return { phys: false, virt: this.deadline === 0 };
+  }
+  timerDeadline() {
+    return this.deadline;
+  }
+  warp(n: number) {
+    this.warped += n;
+    if (Number.isFinite(this.deadline)) this.deadline = Math.max(0, this.deadline - n);
+  }
+  invalidateTlb() {}
+  invalidateCode() {}
+  setBreakpoints() {}
+}
+
+function machineWith(scripts: Exit[][], step = 10) {
+  const cpus: ScriptedCpu[] = [];
+  const m = new Machine({
+    cpuCount: scripts.length,
+    cpuFactory: (cfg) => {
+      const c = new ScriptedCpu(cfg, scripts[cfg.index] ?? [], step);
+      cpus.push(c);
+      return c;
+    },
+  });
+  m.mem.addRam(0x4000_0000, 0x10000);
+  return { m, cpus };
+}
+
+describe('Machine run loop', () => {
+  it('stops exactly at maxInstructions and counts exits', () => {
+    const { m, cpus } = machineWith([[]]);
+    expect(m.run({ maxInstructions: 250_000, quantum: 100_000 })).toEqual({ reason: 'maxInstructions' });
+    expect(cpus[0]!.budgets).toEqual([100_000, 100_000, 50_000]);
+    expect(m.stats.retired).toBe(250_000);
+    expect(m.stats.exits.budget).toBe(3);
+  });
+
+  it('routes hvc to the registered handler, which can end the run with a system event', () => {
+    const { m } = machineWith([[{ kind: 'hvc', imm: 0 }]]);
+    const events: string[] = [];
+    m.events.on('systemEvent', (e) => events.push(e.type));
+    m.onExit('hvc', (cpu, exit, machine) => {
+      expect(exit.imm).toBe(0);
+      machine.requestStop({ type: 'shutdown', reason: 'test', cpu: cpu.index });
+    });
+    const r = m.run({ maxInstructions: 1e6 });
+    expect(r).toEqual({ reason: 'systemEvent', event: { type: 'shutdown', reason: 'test', cpu: 0 } });
+    expect(events).toEqual(['shutdown']);
+  });
+
+  it('injects UNDEF for an HVC nobody handles, as KVM does with no firmware', () => {
+    const { m, cpus } = machineWith([[{ kind: 'hvc', imm: 7 }]]);
+    const unhandled: string[] = [];
+    m.events.on('unhandled', (_c, what) => unhandled.push(what));
+    m.run({ maxInstructions: 100 });
+    expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }]);
+    expect(unhandled).toEqual(['HVC #7 with no firmware']);
+  });
+
+  it('dispatches MMIO exits to the bus and completes reads into the CPU', () => {
+    const writes: [number, number, bigint][] = [];
+    const { m, cpus } = machineWith([
+      [
+        {
+          kind: 'mmio',
+          pa: pa(0x0900_0000),
+          va: va(0x0900_0000),
+          size: 4,
+          isWrite: true,
+          data: 0x41n,
+          rt: 1,
+          signExtend: false,
+          sf: false,
+        },
+        {
+          kind: 'mmio',
+          pa: pa(0x0900_0018),
+          va: va(0x0900_0018),
+          size: 4,
+          isWrite: false,
+          data: 0n,
+          rt: 2,
+          signExtend: false,
+          sf: false,
+        },
+        {
+          kind: 'mmio',
+          pa: pa(0x0a00_0000),
+          va: va(0xffff_0000n),
+          size: 1,
+          isWrite: false,
+          data: 0n,
+          rt: 2,
+          signExtend: false,
+          sf: false,
+        },
+      ],
+    ]);
+    m.mem.mmio.map(0x0900_0000, 0x1000, {
+      name: 'uart',
+      read: (off) => (off === 0x18 ? 0x90n : 0n),
+      write: (off, size, v) => writes.push([off, size, v]),
+    });
+    m.run({ maxInstructions: 100 });
+    expect(writes).toEqual([[0, 4, 0x41n]]);
+    expect(cpus[0]!.regs.get(-2)).toBe(0x90n);
+    expect(cpus[0]!.pc).toBe(8n);
+    expect(cpus[0]!.injected).toEqual([{ kind: 'dataAbort', va: 0xffff_0000n, write: false }]);
+  });
+
+  it('emulates registered system registers and UNDEFs unknown ones', () => {
+    const { m, cpus } = machineWith([
+      [
+        { kind: 'sysreg', reg: 0xc630, isRead: true, rt: 3, value: 0n, esr: 0n },
+        { kind: 'sysreg', reg: 0xc630, isRead: false, rt: 3, value: 5n, esr: 0n },
+        { kind: 'sysreg', reg: 0x1234, isRead: true, rt: 3, value: 0n, esr: 0n },
+      ],
+    ]);
+    let stored = 0n;
+    m.handleSysReg(0xc630, { read: () => 42n, write: (_c, v) => void (stored = v) });
+    m.run({ maxInstructions: 100 });
+    expect(cpus[0]!.regs.get(-1)).toBe(42n);
+    expect(stored).toBe(5n);
+    expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }]);
+  });
+
+  it('cuts slices at timer deadlines, and warps idle CPUs to the next deadline', () => {
+    const { m, cpus } = machineWith([[{ kind: 'wfi' }]]);
+    const cpu = cpus[0]!;
+    cpu.deadline = 1000;
+    m.setInterruptPlatform({ syncCpu: (c) => c.setInterruptLine('irq', c.timerOutputs().virt) });
+    m.run({ maxInstructions: 2000 });
+    // 10 instructions, WFI with nothing pending -> waiting; warp 990 to the deadline; wake; run on.
+    expect(cpu.warped).toBe(990);
+    expect(cpu.retired).toBe(2000);
+    expect(cpu.budgets[0]).toBe(1000);
+  });
+
+  it('halts when every CPU waits for an interrupt that cannot come', () => {
+    const { m } = machineWith([[{ kind: 'wfi' }]]);
+    expect(m.run()).toEqual({ reason: 'halted', detail: 'every CPU waits for an interrupt that can never arrive' });
+  });
+
+  it('runs secondaries only once powered on, catching their clocks up to now', () => {
+    const { m, cpus } = machineWith([[], []]);
+    m.run({ maxInstructions: 300, quantum: 100 });
+    expect(cpus[1]!.retired).toBe(0);
+    m.powerOn(1);
+    expect(cpus[1]!.time).toBe(300);
+    m.run({ maxInstructions: 200, quantum: 100 });
+    expect(cpus[0]!.retired + cpus[1]!.retired).toBe(500);
+    expect(m.powerState(1)).toBe('running');
+  });
+
+  it('returns breakpoint and unhandledExit results without throwing', () => {
+    const { m } = machineWith([[{ kind: 'breakpoint', pc: va(0x4008_0000) }]]);
+    expect(m.run()).toEqual({ reason: 'breakpoint', cpu: 0, pc: 0x4008_0000n });
+    const fault: Exit = { kind: 'gpf', pa: pa(0x1000), access: 'read', level: 0 };
+    const { m: m2 } = machineWith([[fault]]);
+    expect(m2.run()).toEqual({ reason: 'unhandledExit', cpu: 0, exit: fault });
+  });
+
+  it('stop() ends runAsync at the next step', async () => {
+    const { m } = machineWith([[]]);
+    setTimeout(() => m.stop(), 5);
+    expect(await m.runAsync({ sliceMs: 1 })).toEqual({ reason: 'stopped' });
+  });
+});
