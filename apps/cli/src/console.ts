@@ -1,0 +1,118 @@
+/**
+ * The guest console on the host's stdio.
+ *
+ * Output: bytes from the UART go to stdout unaltered. They are collected and written once per
+ * turn of the event loop (the run loop yields every slice), so a guest printing byte by byte
+ * does not cost a write() per byte.
+ *
+ * Input: stdin feeds the UART receiver. On a terminal stdin is put in raw mode (so the guest sees
+ * every key, Ctrl-C included) and QEMU's -nographic escape applies: Ctrl-A x quits, Ctrl-A
+ * Ctrl-A sends one Ctrl-A; any other key after Ctrl-A is dropped with the Ctrl-A.
+ */
+
+export interface OutStream {
+  write(chunk: Uint8Array | string, cb?: (err?: Error | null) => void): boolean;
+  readonly isTTY?: boolean;
+}
+
+export interface InStream {
+  on(event: 'data', fn: (chunk: Buffer | string) => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+  off(event: 'data', fn: (chunk: Buffer | string) => void): unknown;
+  off(event: 'error', fn: (err: Error) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  readonly isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+}
+
+export class ConsoleOut {
+  private chunks: Uint8Array[] = [];
+  private scheduled = false;
+  /** Bytes the guest has written so far. */
+  bytes = 0;
+
+  constructor(private readonly out: OutStream) {}
+
+  /** Queues guest bytes for stdout. */
+  readonly write = (data: Uint8Array): void => {
+    if (data.length === 0) return;
+    this.chunks.push(data.slice());
+    this.bytes += data.length;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  };
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.chunks.length === 0) return;
+    const all = Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.out.write(all);
+  }
+
+  /** Flushes and resolves once the stream has taken everything. */
+  drain(): Promise<void> {
+    this.flush();
+    return new Promise((resolve) => this.out.write('', () => resolve()));
+  }
+}
+
+const CTRL_A = 0x01;
+
+export class ConsoleIn {
+  private escape = false;
+  private raw = false;
+  private readonly onData = (chunk: Buffer | string): void => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.deliver(this.raw ? this.filterEscapes(bytes) : bytes);
+  };
+  private readonly onError = (): void => {
+    // A closed or broken stdin just means no more input for the guest.
+  };
+
+  constructor(
+    private readonly input: InStream,
+    private readonly deliver: (bytes: Uint8Array) => void,
+    private readonly quit: () => void,
+  ) {}
+
+  start(): void {
+    if (this.input.isTTY && typeof this.input.setRawMode === 'function') {
+      this.input.setRawMode(true);
+      this.raw = true;
+    }
+    this.input.on('data', this.onData);
+    this.input.on('error', this.onError);
+    this.input.resume();
+  }
+
+  stop(): void {
+    this.input.off('data', this.onData);
+    this.input.off('error', this.onError);
+    if (this.raw) this.input.setRawMode?.(false);
+    this.raw = false;
+    this.input.pause();
+  }
+
+  /** Applies the Ctrl-A escapes; returns the bytes meant for the guest. */
+  filterEscapes(bytes: Uint8Array): Uint8Array {
+    const out: number[] = [];
+    for (const b of bytes) {
+      if (this.escape) {
+        this.escape = false;
+        if (b === 0x78 /* x */) {
+          this.quit();
+          break;
+        }
+        if (b === CTRL_A) out.push(CTRL_A);
+        continue;
+      }
+      if (b === CTRL_A) this.escape = true;
+      else out.push(b);
+    }
+    return Uint8Array.from(out);
+  }
+}
