@@ -5,9 +5,8 @@
  *
  * Output is `mnemonic operands` with a single space; branch and literal targets are absolute
  * addresses computed from `pc` (default 0), printed as `0x...` like objdump does for a raw binary.
- * Deliberate differences from objdump (see README.md): unallocated words print as
- * `.inst 0x........ ; undefined` (objdump prints the same) and the few encodings binutils decodes
- * as an instruction the Arm ARM does not allocate print as `.inst` too; no `//` comments.
+ * Unallocated words print as `.inst 0x........ ; undefined`, as objdump does. The deliberate
+ * differences from objdump are listed in README.md; disasm.test.ts fails on any other.
  */
 import { SysReg, sysRegName } from '@hvlab/core';
 import { bfxPreferred, logicalImmediate, moveWidePreferred } from './bitmasks.js';
@@ -104,7 +103,9 @@ function base(d: Decoded, f: Record<string, number>, pc: bigint): string {
       const imm = logicalImmediate(sf, f.n!, f.immr!, f.imms!)!;
       const v = hex(imm);
       if (id === 'ANDS_imm' && rd === 31) return ins('tst', R(rn), v);
-      if (id === 'ORR_imm' && rn === 31 && !moveWidePreferred(sf, f.n!, f.imms!, f.immr!))
+      // MOV (bitmask immediate) unless MOVZ/MOVN would encode the value; binutils also uses MOV
+      // whenever Rd is SP, which MOVZ/MOVN cannot write.
+      if (id === 'ORR_imm' && rn === 31 && (rd === 31 || !moveWidePreferred(sf, f.n!, f.imms!, f.immr!)))
         return ins('mov', R(rd, true), v);
       return ins(id.slice(0, -4).toLowerCase(), R(rd, id !== 'ANDS_imm'), R(rn), v);
     }

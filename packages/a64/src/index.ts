@@ -6,6 +6,7 @@
 export { bfxPreferred, decodeBitMasks, logicalImmediate, moveWidePreferred } from './bitmasks.js';
 export { decode, entryMatches, extractField, field, fieldsOf, hasField } from './decoder.js';
 export { disassemble, disassembleDecoded } from './disasm.js';
+export { vfpExpandImm } from './disasm-simd.js';
 export { INSN_IDS, type InsnId, isInsnId } from './ids.js';
 export { SYS_OPS, type SysOp, sysOp } from './sys-ops.js';
 export { HINTS, PSTATE_FIELDS } from './table/branch-sys.js';

@@ -1,7 +1,8 @@
 /**
  * Names of the system instructions that are aliases of SYS (Arm ARM DDI 0487 C5.3 "A64 System
  * instructions for cache maintenance, address translation, TLB maintenance, ..."): DC, IC, AT,
- * TLBI and the prediction-restriction instructions CFP/DVP/CPP (FEAT_SPECRES).
+ * TLBI (including the FEAT_RME physical-address forms) and the prediction-restriction
+ * instructions CFP/DVP/CPP (FEAT_SPECRES).
  *
  * Key: op1:CRn:CRm:op2 packed as (op1 << 11) | (crn << 7) | (crm << 3) | op2 — the low 14 bits of
  * core's SysRegId with op0 = 01.
@@ -145,6 +146,14 @@ add('tlbi', 4, 8, 4, 2, 'RIPAS2E1');
 add('tlbi', 4, 8, 4, 6, 'RIPAS2LE1');
 add('tlbi', 4, 8, 4, 3, 'RIPAS2E1OS');
 add('tlbi', 4, 8, 4, 7, 'RIPAS2LE1OS');
+
+// FEAT_RME (Arm ARM C5.3 and the RME supplement DDI 0615): EL3 physical-address operations.
+add('dc', 6, 7, 14, 1, 'CIPAPA');
+add('dc', 6, 7, 14, 5, 'CIGDPAPA');
+add('tlbi', 6, 8, 1, 4, 'PAALLOS', false);
+add('tlbi', 6, 8, 7, 4, 'PAALL', false);
+add('tlbi', 6, 8, 4, 3, 'RPAOS');
+add('tlbi', 6, 8, 4, 7, 'RPALOS');
 
 /** The alias of a SYS instruction, or undefined if it has none. */
 export const sysOp = (op1: number, crn: number, crm: number, op2: number): SysOp | undefined =>

@@ -46,6 +46,10 @@ describe('PhysMem', () => {
   });
 
   it('can place RAM inside a WebAssembly.Memory', () => {
+    // @types/node 20 does not declare the WebAssembly namespace; describe the part we use.
+    const { WebAssembly } = globalThis as unknown as {
+      WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } };
+    };
     const wasm = new WebAssembly.Memory({ initial: 2 });
     const m = new PhysMem();
     const r = m.addRam(RAM, 0x10000, { memory: wasm, offset: 0x10000 });
