@@ -85,8 +85,12 @@ export const VIRT_IRQMAP = {
 export const GIC_SPI_BASE = 32;
 /** First PPI INTID (IHI 0069 2.2: SGIs are 0..15, PPIs 16..31). */
 export const GIC_PPI_BASE = 16;
-/** SPIs the virt GIC implements: QEMU hw/arm/virt.h NUM_IRQS. */
-export const VIRT_NUM_SPIS = 256;
+/**
+ * SPIs the virt GIC implements. QEMU creates NUM_IRQS = 256 SPIs (hw/arm/virt.h) but reports
+ * GICD_TYPER.ITLinesNumber = 7 (hw/intc/arm_gicv3_dist.c computes it from num_irq - 32;
+ * measured on QEMU 7.2), so guests see INTIDs up to 255: 224 SPIs. We implement exactly that.
+ */
+export const VIRT_NUM_SPIS = 224;
 
 export const RAM_BASE = VIRT_MEMMAP.MEM.base;
 /** QEMU's default `-m` for virt (hw/arm/virt.c: mc->default_ram_size = 128 MiB). */

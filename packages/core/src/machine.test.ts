@@ -190,14 +190,19 @@ describe('Machine run loop', () => {
         { kind: 'sysreg', reg: 0xc630, isRead: true, rt: 3, value: 0n, esr: 0n },
         { kind: 'sysreg', reg: 0xc630, isRead: false, rt: 3, value: 5n, esr: 0n },
         { kind: 'sysreg', reg: 0x1234, isRead: true, rt: 3, value: 0n, esr: 0n },
+        { kind: 'sysreg', reg: 0xc640, isRead: true, rt: 3, value: 0n, esr: 0n },
+        { kind: 'sysreg', reg: 0xc648, isRead: false, rt: 3, value: 1n, esr: 0n },
       ],
     ]);
     let stored = 0n;
     m.handleSysReg(0xc630, { read: () => 42n, write: (_c, v) => void (stored = v) });
+    m.handleSysReg(0xc640, { read: () => undefined, write: () => true }); // write-only
+    m.handleSysReg(0xc648, { read: () => 0n, write: () => false }); // read-only
     m.run({ maxInstructions: 100 });
     expect(cpus[0]!.regs.get(-1)).toBe(42n);
     expect(stored).toBe(5n);
-    expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }]);
+    expect(cpus[0]!.pc).toBe(8n);
+    expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }, { kind: 'undef' }, { kind: 'undef' }]);
   });
 
   it('cuts slices at timer deadlines, and warps idle CPUs to the next deadline', () => {

@@ -64,10 +64,11 @@ export interface MachineEvents {
 export type ExitHandler<K extends ExitKind> = (cpu: Cpu, exit: Extract<Exit, { kind: K }>, machine: Machine) => void;
 
 export interface SysRegHandler {
-  /** MRS: the value the guest reads. */
-  read(cpu: Cpu): bigint;
-  /** MSR: the value the guest writes. */
-  write(cpu: Cpu, value: bigint): void;
+  /** MRS: the value the guest reads, or undefined if the read is UNDEFINED (a write-only register). */
+  read(cpu: Cpu): bigint | undefined;
+  /** MSR: the value the guest writes; return false if the write is UNDEFINED (a read-only register). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that always accept return nothing
+  write(cpu: Cpu, value: bigint): boolean | void;
 }
 
 /** Refreshes interrupt lines of a CPU from the interrupt controller (the board's GIC). */
@@ -175,6 +176,11 @@ export class Machine {
   /** Asks a running run()/runAsync() to return at the next exit or slice boundary. */
   stop(): void {
     this.pendingStop ??= { reason: 'stopped' };
+  }
+
+  /** The latest local time (instruction-times) among powered-on CPUs. */
+  get time(): number {
+    return this.now();
   }
 
   get stats(): MachineStats {
@@ -304,9 +310,13 @@ export class Machine {
       cpu.injectException({ kind: 'undef' });
       return;
     }
-    if (exit.isRead) cpu.completeSysRegRead(h.read(cpu));
-    else {
-      h.write(cpu, exit.value);
+    if (exit.isRead) {
+      const v = h.read(cpu);
+      if (v === undefined) cpu.injectException({ kind: 'undef' });
+      else cpu.completeSysRegRead(v);
+    } else if (h.write(cpu, exit.value) === false) {
+      cpu.injectException({ kind: 'undef' });
+    } else {
       cpu.skipInstruction();
     }
   }

@@ -43,8 +43,8 @@ describe('GICD_CTLR', () => {
 });
 
 describe('GICD_TYPER, GICD_IIDR and identification', () => {
-  it('GICD_TYPER: No1N, A3V, 16 INTID bits, ITLinesNumber 8 for 256 SPIs, no security', () => {
-    expect(gicHarness().rd(GICD_TYPER)).toBe(BigInt((1 << 25) | (1 << 24) | (0xf << 19) | 8));
+  it('GICD_TYPER: No1N, A3V, 16 INTID bits, ITLinesNumber 7 (INTIDs up to 255, as QEMU 7.2 shows)', () => {
+    expect(gicHarness().rd(GICD_TYPER)).toBe(BigInt((1 << 25) | (1 << 24) | (0xf << 19) | 7));
   });
 
   it('GICD_TYPER.ITLinesNumber follows the SPI count', () => {

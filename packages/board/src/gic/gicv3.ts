@@ -126,7 +126,7 @@ export interface GicV3State {
 export interface GicV3Options {
   /** The CPUs whose IRQ/FIQ lines this GIC drives (index i ↔ redistributor i). */
   readonly cpus: readonly Cpu[];
-  /** Number of SPIs, a multiple of 32 up to 988 (default 256, QEMU virt NUM_IRQS). */
+  /** Number of SPIs, a multiple of 32 up to 988 (default 224: what QEMU virt's GICD_TYPER shows). */
   readonly numSpis?: number;
   /** MPIDR of CPU i (default: the virt rule, layout.ts virtMpidr). */
   readonly mpidr?: (index: number) => bigint;
