@@ -94,6 +94,16 @@ export interface Cpu {
   /** Steps the PC past the current instruction (completing an emulated MSR or MMIO store). */
   skipInstruction(): void;
 
+  /**
+   * Puts the PE's EL0/EL1 state in its reset state, as KVM's vCPU reset does before PSCI CPU_ON
+   * (linux arch/arm64/kvm/reset.c): X0..X30, SP_EL0, SP_EL1 and PC zero; PSTATE = EL1h with
+   * D, A, I, F masked; EL1 system registers at their reset values (SCTLR_EL1 with the MMU and
+   * caches off); pending injected exceptions, the exclusive monitor and cached translations
+   * discarded. The hypervisor's controls (HCR_EL2, VTTBR_EL2, VTCR_EL2, CNTVOFF_EL2,
+   * VPIDR_EL2, VMPIDR_EL2, ...) and `retired`/`time` are kept.
+   */
+  reset(): void;
+
   /** Queues an exception to be taken at EL1 before the next instruction. */
   injectException(e: InjectedException): void;
 

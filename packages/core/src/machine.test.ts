@@ -83,6 +83,11 @@ class ScriptedCpu implements Cpu {
     this.warped += n;
     if (Number.isFinite(this.deadline)) this.deadline = Math.max(0, this.deadline - n);
   }
+  reset() {
+    this.regs.clear();
+    this.pc = 0n;
+    this.injected = [];
+  }
   invalidateTlb() {}
   invalidateCode() {}
   setBreakpoints() {}

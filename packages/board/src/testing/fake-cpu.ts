@@ -22,6 +22,7 @@ export type FakeCpuCall =
   | { op: 'completeSysRegRead'; value: bigint }
   | { op: 'completeMmioRead'; value: bigint }
   | { op: 'skipInstruction' }
+  | { op: 'reset' }
   | { op: 'injectException'; e: InjectedException };
 
 export class FakeCpu implements Cpu {
@@ -119,6 +120,11 @@ export class FakeCpu implements Cpu {
 
   warp(insns: number): void {
     this.warped += insns;
+  }
+
+  reset(): void {
+    this.regs.clear();
+    this.calls.push({ op: 'reset' });
   }
 
   invalidateTlb(): void {}
