@@ -6,3 +6,4 @@ export * from './machine.js';
 export * from './memory.js';
 export * from './regs.js';
 export * from './sysregs.js';
+export * from './mmu/index.js';

@@ -181,7 +181,10 @@ abstract class TableBuilder {
     if (!Number.isSafeInteger(size) || size <= 0 || size % g !== 0)
       throw new HvlabError('EINVAL', `mapping size ${size} is not a positive multiple of the ${g}-byte granule`);
     if (ia % g !== 0 || !Number.isSafeInteger(pa) || pa < 0 || pa % g !== 0)
-      throw new HvlabError('EINVAL', `input 0x${ia.toString(16)} and output 0x${pa.toString(16)} must be granule aligned`);
+      throw new HvlabError(
+        'EINVAL',
+        `input 0x${ia.toString(16)} and output 0x${pa.toString(16)} must be granule aligned`,
+      );
     if (ia + size > 2 ** this.inputBits)
       throw new HvlabError('EINVAL', `mapping ends beyond the ${this.inputBits}-bit input range`);
     if (pa + size > 2 ** MAX_ADDR_BITS) throw new HvlabError('EINVAL', 'mapping ends beyond the 48-bit output range');

@@ -21,7 +21,14 @@ describe('decodeStage1 (TCR_EL1, TTBRn_EL1)', () => {
   it('decodes the sizes, granules and start levels of both ranges', () => {
     const tcr = encodeTcrEl1({ T0SZ: 16, TG0: TG0[4096], T1SZ: 25, TG1: TG1[65536], IPS: 5, TBI1: 1, EPD0: 1 });
     const c = decodeStage1({ tcr, ttbr0: encodeTtbr(0x4000_0000), ttbr1: encodeTtbr(0x5000_0000) }, ALL);
-    expect(c.ttbr0).toMatchObject({ granule: 4096, inputBits: 48, startLevel: 0, tbi: false, epd: true, txszFault: false });
+    expect(c.ttbr0).toMatchObject({
+      granule: 4096,
+      inputBits: 48,
+      startLevel: 0,
+      tbi: false,
+      epd: true,
+      txszFault: false,
+    });
     expect(c.ttbr1).toMatchObject({ granule: 65536, inputBits: 39, startLevel: 2, tbi: true, epd: false });
     expect(c.outputBits).toBe(48);
     expect(c.ttbr0.base).toBe(0x4000_0000);
@@ -29,8 +36,10 @@ describe('decodeStage1 (TCR_EL1, TTBRn_EL1)', () => {
 
   it('caps IPS at the implemented PA size and treats the reserved value as PAMax', () => {
     const out = (ips: number, paBits = 44) =>
-      decodeStage1({ tcr: encodeTcrEl1({ T0SZ: 25, T1SZ: 25, TG1: TG1[4096], IPS: ips }), ttbr0: 0n, ttbr1: 0n }, { paBits })
-        .outputBits;
+      decodeStage1(
+        { tcr: encodeTcrEl1({ T0SZ: 25, T1SZ: 25, TG1: TG1[4096], IPS: ips }), ttbr0: 0n, ttbr1: 0n },
+        { paBits },
+      ).outputBits;
     expect([0, 1, 2, 3, 4, 5, 6, 7].map((ips) => out(ips))).toEqual([32, 36, 40, 42, 44, 44, 44, 44]);
     expect(out(5, 48)).toBe(48);
     expect(out(6, 48)).toBe(48);
@@ -107,7 +116,14 @@ describe('decodeStage2 (VTCR_EL2, VTTBR_EL2)', () => {
 
   it('derives start level and concatenation from SL0 and T0SZ', () => {
     const c = s2({ T0SZ: 24, SL0: 1, TG0: TG0[4096], PS: 2 }, encodeTtbr(0x8000_0000, 7));
-    expect(c).toMatchObject({ granule: 4096, inputBits: 40, startLevel: 1, rootTables: 2, configFault: false, vmid: 7 });
+    expect(c).toMatchObject({
+      granule: 4096,
+      inputBits: 40,
+      startLevel: 1,
+      rootTables: 2,
+      configFault: false,
+      vmid: 7,
+    });
     expect(c.outputBits).toBe(40);
     expect(s2({ T0SZ: 16, SL0: 2, TG0: TG0[4096], PS: 5 }, 0n, ALL)).toMatchObject({ startLevel: 0, rootTables: 1 });
     expect(s2({ T0SZ: 20, SL0: 1, TG0: TG0[65536], PS: 4 })).toMatchObject({ startLevel: 2, rootTables: 4 });

@@ -7,7 +7,7 @@
  * configuration the Arm ARM makes fault is recorded as a flag and every walk then reports the
  * architected level-0 fault. Only host misuse (a non-64-bit value, a bad MmuImpl) throws.
  *
- * Field layouts (Arm ARM DDI 0487 (K.a) D19.2 register descriptions):
+ * Field layouts (Arm ARM DDI 0487, the AArch64 System register descriptions of these registers):
  *
  *   TCR_EL1   5:0 T0SZ  7 EPD0  9:8 IRGN0  11:10 ORGN0  13:12 SH0  15:14 TG0
  *             21:16 T1SZ  22 A1  23 EPD1  25:24 IRGN1  27:26 ORGN1  29:28 SH1  31:30 TG1
@@ -72,7 +72,7 @@ export const CORTEX_A57_MMU: MmuImpl = Object.freeze({
   xnx: false,
 });
 
-/** PARange / TCR.IPS / VTCR.PS encodings 0..6 in bits (Arm ARM D19.2 ID_AA64MMFR0_EL1.PARange). */
+/** PARange / TCR.IPS / VTCR.PS encodings 0..6 in bits (Arm ARM register description of ID_AA64MMFR0_EL1.PARange). */
 export const PA_RANGE_BITS: readonly number[] = [32, 36, 40, 42, 44, 48, 52];
 
 /** The PARange/IPS/PS encoding of a PA size (throws EINVAL for sizes that have none). */
@@ -106,8 +106,7 @@ function u64(v: bigint, name: string): bigint {
   return v;
 }
 
-const bits = (v: bigint, lo: number, width: number): number =>
-  Number((v >> BigInt(lo)) & ((1n << BigInt(width)) - 1n));
+const bits = (v: bigint, lo: number, width: number): number => Number((v >> BigInt(lo)) & ((1n << BigInt(width)) - 1n));
 
 /** Smallest implemented granule stands in for a reserved or unimplemented one (QEMU's choice). */
 function sanitizeGranule(g: Granule | undefined, impl: MmuImpl): Granule {

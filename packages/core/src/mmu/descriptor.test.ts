@@ -60,7 +60,9 @@ const leafSpot = fc
     fc
       .constantFrom(...[1, 2, 3].filter((l) => l === 3 || isBlockLevel(g, l)))
       .chain((level) =>
-        fc.integer({ min: 0, max: 2 ** 48 / levelSize(g, level) - 1 }).map((n) => ({ g, level, pa: n * levelSize(g, level) })),
+        fc
+          .integer({ min: 0, max: 2 ** 48 / levelSize(g, level) - 1 })
+          .map((n) => ({ g, level, pa: n * levelSize(g, level) })),
       ),
   );
 
@@ -79,7 +81,12 @@ describe('descriptor constructors (D8.3)', () => {
     expect(tableDesc(0x1234_5000, { apTable: 0b11, uxnTable: true, pxnTable: true, nsTable: true })).toBe(
       0xf800_0000_1234_5003n,
     );
-    expect(decodeTableAttrs(0xf800_0000_1234_5003n)).toEqual({ nsTable: true, apTable: 3, uxnTable: true, pxnTable: true });
+    expect(decodeTableAttrs(0xf800_0000_1234_5003n)).toEqual({
+      nsTable: true,
+      apTable: 3,
+      uxnTable: true,
+      pxnTable: true,
+    });
   });
 
   it('uses defaults that make a usable mapping', () => {

@@ -1,8 +1,9 @@
 /**
  * VMSAv8-64 translation table descriptors (64-bit, 48-bit output addresses).
  *
- * Arm ARM DDI 0487 (K.a) D8.3 "Translation table descriptor formats" (D8.3.1 table/block/page
- * layouts, D8.3.2 attribute fields; stage-2 attributes in D8.4 and D8.6). Constructors and
+ * Arm ARM DDI 0487 (K.a) D8.3 "Translation table descriptor formats" (table/block/page layouts
+ * and attribute fields; stage-2 permissions in D8.4, memory types under "Memory region
+ * attributes" in chapter D8). Constructors and
  * predicates come in pairs, as TF-RMM's lib/s2tt and lib/xlat do (s1PageDesc / isS1PageDesc, ...).
  *
  *   Table (levels 0..2, bits[1:0] = 0b11)
@@ -56,7 +57,7 @@ export const DESC = {
   NSTable: 63,
 } as const;
 
-/** AP[2:1] values (D8.4.1 "Stage 1 data access permissions"). */
+/** AP[2:1] values (D8.4 "Memory access control", stage 1 data access permissions). */
 export const AP = {
   /** EL1 read/write, EL0 none. */
   RW_EL1: 0b00,
@@ -71,7 +72,7 @@ export const AP = {
 /** S2AP[1:0] values: bit 0 (descriptor bit 6) grants reads, bit 1 (bit 7) writes. */
 export const S2AP = { NONE: 0b00, RO: 0b01, WO: 0b10, RW: 0b11 } as const;
 
-/** Stage 2 XN[1:0] values (D8.4 "Stage 2 execute-never"; 0b01/0b11 need FEAT_XNX). */
+/** Stage 2 XN[1:0] values (D8.4, stage 2 execute-never; 0b01/0b11 need FEAT_XNX). */
 export const S2XN = {
   /** Executable at EL1 and EL0. */
   NONE: 0b00,
@@ -86,7 +87,7 @@ export const S2XN = {
 /** Shareability SH[1:0] (0b01 is reserved). */
 export const SH = { NON: 0b00, OUTER: 0b10, INNER: 0b11 } as const;
 
-/** Stage 2 MemAttr[3:0] values without FEAT_S2FWB (D8.6 "Stage 2 memory type and Cacheability"). */
+/** Stage 2 MemAttr[3:0] values without FEAT_S2FWB (chapter D8 "Memory region attributes", stage 2 memory type and Cacheability). */
 export const S2_MEMATTR = {
   DEVICE_nGnRnE: 0b0000,
   DEVICE_nGnRE: 0b0001,
@@ -176,7 +177,10 @@ function checkOutput(addr: number, align: number, what: string): bigint {
 function checkLeafLevel(level: number, granule: Granule, block: boolean): void {
   assertGranule(granule);
   if (block ? !isBlockLevel(granule, level) : level !== FINAL_LEVEL)
-    throw new HvlabError('EINVAL', `no ${block ? 'block' : 'page'} descriptor at level ${level} for ${granule}-byte granules`);
+    throw new HvlabError(
+      'EINVAL',
+      `no ${block ? 'block' : 'page'} descriptor at level ${level} for ${granule}-byte granules`,
+    );
 }
 
 function s1Leaf(pa: number, level: number, a: S1LeafAttrs, granule: Granule, block: boolean): bigint {
@@ -204,7 +208,8 @@ function s2Leaf(pa: number, level: number, a: S2LeafAttrs, granule: Granule, blo
   const oa = checkOutput(pa, levelSize(granule, level), 'output address');
   let sw = checkField('SW', a.sw, 15);
   if (a.ns !== undefined) {
-    if (a.sw !== undefined && (sw & 1n) !== B(a.ns)) throw new HvlabError('EINVAL', 'ns disagrees with sw bit 0 (bit 55)');
+    if (a.sw !== undefined && (sw & 1n) !== B(a.ns))
+      throw new HvlabError('EINVAL', 'ns disagrees with sw bit 0 (bit 55)');
     sw = (sw & ~1n) | B(a.ns);
   }
   return (
@@ -293,7 +298,8 @@ export type S1LeafFields = { readonly [K in keyof S1LeafAttrs]-?: NonNullable<S1
 export type S2LeafFields = { readonly [K in keyof S2LeafAttrs]-?: NonNullable<S2LeafAttrs[K]> };
 
 const bit = (desc: bigint, n: number): boolean => ((desc >> BigInt(n)) & 1n) === 1n;
-const field = (desc: bigint, n: number, width: number): number => Number((desc >> BigInt(n)) & ((1n << BigInt(width)) - 1n));
+const field = (desc: bigint, n: number, width: number): number =>
+  Number((desc >> BigInt(n)) & ((1n << BigInt(width)) - 1n));
 
 /** The attribute fields of a stage-1 block or page descriptor (the inverse of s1PageDesc). */
 export function decodeS1Leaf(desc: bigint): S1LeafFields {
@@ -339,7 +345,7 @@ export function decodeTableAttrs(desc: bigint): Required<TableAttrs> {
 
 /**
  * True if a stage-2 MemAttr value makes the location Device memory: MemAttr[3:2] = 0b00
- * without FEAT_S2FWB, MemAttr[2] = 0 with HCR_EL2.FWB = 1 (D8.6 stage 2 memory attributes).
+ * without FEAT_S2FWB, MemAttr[2] = 0 with HCR_EL2.FWB = 1 (chapter D8 "Memory region attributes").
  */
 export function s2MemAttrIsDevice(memAttr: number, fwb = false): boolean {
   return fwb ? (memAttr & 0b0100) === 0 : (memAttr & 0b1100) === 0;

@@ -88,7 +88,7 @@ export function levelSize(g: Granule, level: number): number {
 
 /**
  * True if a block descriptor is permitted at `level` (AArch64.BlockDescSupported() with
- * TCR.DS = 0 and a PA size below 52 bits; D8.3.1 "Block descriptor" level table).
+ * TCR.DS = 0 and a PA size below 52 bits; D8.3 block descriptor levels).
  */
 export function isBlockLevel(g: Granule, level: number): boolean {
   assertGranule(g);

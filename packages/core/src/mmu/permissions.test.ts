@@ -12,7 +12,7 @@ import { walkStage1, walkStage2 } from './walk.js';
  * The tables below are transcribed from the Arm ARM (DDI 0487 K.a, D8.4 "Memory access
  * control"), not derived from the implementation.
  *
- * D8.4.1, stage 1 data access permissions for the EL1&0 regime, by AP[2:1]:
+ * D8.4, stage 1 data access permissions for the EL1&0 regime, by AP[2:1]:
  *   [AP, EL1 read, EL1 write, EL0 read, EL0 write]
  */
 const DATA: readonly (readonly [number, boolean, boolean, boolean, boolean])[] = [
@@ -23,7 +23,7 @@ const DATA: readonly (readonly [number, boolean, boolean, boolean, boolean])[] =
 ];
 
 /*
- * D8.4.x, stage 1 instruction execution permissions for the EL1&0 regime (EL1 never executes
+ * D8.4, stage 1 instruction execution permissions for the EL1&0 regime (EL1 never executes
  * EL0-writable memory; WXN removes execution from memory writable at the executing EL):
  *   [UXN, PXN, AP, WXN, EL1 executes, EL0 executes]
  */
@@ -63,7 +63,7 @@ const EXEC: readonly (readonly [number, number, number, number, boolean, boolean
 ];
 
 /*
- * Hierarchical APTable[1:0] (D8.4.2): 0b01 "no EL0 access at subsequent levels", 0b10 "no write
+ * Hierarchical APTable[1:0] (D8.4, hierarchical permissions): 0b01 "no EL0 access at subsequent levels", 0b10 "no write
  * access at any EL at subsequent levels", 0b11 both.
  *   [APTable, leaf AP, effective AP]
  */
@@ -86,7 +86,7 @@ const APTABLE: readonly (readonly [number, number, number])[] = [
   [0b11, 0b11, 0b10],
 ];
 
-/* Stage 2 (D8.4.x): S2AP[1:0] -> [read, write]; XN[1:0] -> [EL1 executes, EL0 executes] (FEAT_XNX). */
+/* Stage 2 (D8.4): S2AP[1:0] -> [read, write]; XN[1:0] -> [EL1 executes, EL0 executes] (FEAT_XNX). */
 const S2AP_TABLE: readonly (readonly [number, boolean, boolean])[] = [
   [0b00, false, false],
   [0b01, true, false],

@@ -30,7 +30,9 @@ export interface MmuFault {
  * (for example a stage-2 fault from translating a stage-1 table address) is returned by the
  * walk unchanged.
  */
-export type FetchResult = { readonly ok: true; readonly desc: bigint } | { readonly ok: false; readonly fault?: MmuFault };
+export type FetchResult =
+  | { readonly ok: true; readonly desc: bigint }
+  | { readonly ok: false; readonly fault?: MmuFault };
 
 /**
  * Reads the 64-bit descriptor at `descAddr` (the table base + 8 * index; a PA, or for a

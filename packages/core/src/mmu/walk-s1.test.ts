@@ -29,7 +29,8 @@ function chain(depth: number): SparseTableMemory {
 }
 
 function ok(r: S1WalkResult): S1Translation {
-  if (!r.ok) throw new Error(`unexpected fault ${JSON.stringify(r.fault, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
+  if (!r.ok)
+    throw new Error(`unexpected fault ${JSON.stringify(r.fault, (_, v) => (typeof v === 'bigint' ? `${v}` : v))}`);
   return r;
 }
 
@@ -38,7 +39,13 @@ function fault(r: S1WalkResult): MmuFault {
   return r.fault;
 }
 
-const s1 = (kind: MmuFault['kind'], level: number): MmuFault => ({ kind, stage: 1, level, s1ptw: false, ipa: undefined });
+const s1 = (kind: MmuFault['kind'], level: number): MmuFault => ({
+  kind,
+  stage: 1,
+  level,
+  s1ptw: false,
+  ipa: undefined,
+});
 
 describe('walkStage1: translations', () => {
   it('translates a 4 KiB page through four levels and reports every field', () => {
@@ -77,6 +84,19 @@ describe('walkStage1: translations', () => {
     expect(ok(walkStage1(config(), VA, m2.fetch))).toMatchObject({ pa: 0x4020_4567, level: 2, size: 2 ** 21 });
   });
 
+  it('ignores OA bits below the block size, and 64 KiB bits [15:12] without FEAT_LPA', () => {
+    const m = chain(2);
+    m.writeU64(slot(2), s1BlockDesc(0x4020_0000, 2) | 0x1_f000n);
+    expect(ok(walkStage1(config(), VA, m.fetch)).pa).toBe(0x4020_4567);
+    const n = new SparseTableMemory();
+    const b = new Stage1TableBuilder(n, n.alloc, { granule: 65536, inputBits: 42 });
+    b.map(0x1_0000n, 0x5_0000, 0x1_0000);
+    const cfg = config({ T0SZ: 22, TG0: TG0[65536] }, ALL, encodeTtbr(b.root));
+    const first = ok(walkStage1(cfg, 0x1_0010n, n.fetch));
+    n.writeU64(Number(first.descAddr), first.desc | 0xf000n);
+    expect(ok(walkStage1(cfg, 0x1_0010n, n.fetch)).pa).toBe(0x5_0010);
+  });
+
   it('selects TTBR1 by VA[55] and checks the upper range', () => {
     const m = new SparseTableMemory();
     const cfg = config({ T1SZ: 39 }); // 25-bit upper range, start level 2: 0xffff_ffff_fe00_0000 and up
@@ -104,7 +124,7 @@ describe('walkStage1: translations', () => {
     expect(fault(walkStage1(config({ T1SZ: 39 }), 0x00ff_ffff_ffe0_1234n, n.fetch))).toEqual(s1('translation', 0));
   });
 
-  it('applies hierarchical APTable/UXNTable/PXNTable/NSTable limits (D8.4.2)', () => {
+  it('applies hierarchical APTable/UXNTable/PXNTable/NSTable limits (D8.4)', () => {
     const m = new SparseTableMemory();
     m.writeU64(slot(0), tableDesc(T[1], { apTable: 0b01, uxnTable: true }));
     m.writeU64(slot(1), tableDesc(T[2], { pxnTable: true, nsTable: true }));

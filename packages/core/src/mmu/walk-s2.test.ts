@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { HvlabError } from '../errors.js';
 import { Stage1TableBuilder, Stage2TableBuilder, type TableMemory } from './builder.js';
-import { decodeStage1, decodeStage2, encodeTcrEl1, encodeTtbr, encodeVtcrEl2, type MmuImpl, TG0, TG1 } from './config.js';
+import {
+  decodeStage1,
+  decodeStage2,
+  encodeTcrEl1,
+  encodeTtbr,
+  encodeVtcrEl2,
+  type MmuImpl,
+  TG0,
+  TG1,
+} from './config.js';
 import { S2_MEMATTR, S2AP, S2XN, SH, s2BlockDesc, s2PageDesc, tableDesc } from './descriptor.js';
 import { GRANULES } from './granule.js';
 import { checkS2Permission } from './permissions.js';
@@ -204,7 +213,8 @@ describe('stage-1 walks through stage 2 (s1ptwFetch)', () => {
       stage: 2,
       s1ptw: true,
     });
-    const s1abort: DescFetch = (a, l) => (a >= 0x1_0000_0000n && a < 0x2_0000_0000n ? FETCH_EXTERNAL_ABORT : pm.fetch(a, l));
+    const s1abort: DescFetch = (a, l) =>
+      a >= 0x1_0000_0000n && a < 0x2_0000_0000n ? FETCH_EXTERNAL_ABORT : pm.fetch(a, l);
     expect(fault(walkStage1(s1cfg, 0x1000_0123n, s1ptwFetch(s2cfg, s1abort)))).toEqual({
       kind: 'externalAbort',
       stage: 1,
@@ -219,7 +229,11 @@ describe('stage-1 walks through stage 2 (s1ptwFetch)', () => {
     const seen: bigint[] = [];
     const haCfg = { ...s2cfg, ha: true };
     const noHa = { ...s2cfg, ha: false };
-    const r = walkStage1(s1cfg, 0x1000_0123n, s1ptwFetch(haCfg, pm.fetch, (t) => seen.push(t.ipa)));
+    const r = walkStage1(
+      s1cfg,
+      0x1000_0123n,
+      s1ptwFetch(haCfg, pm.fetch, (t) => seen.push(t.ipa)),
+    );
     expect(r.ok).toBe(true);
     expect(seen.length).toBe(3); // one per stage-1 table (levels 1, 2, 3)
     expect(fault(walkStage1(s1cfg, 0x1000_0123n, s1ptwFetch(noHa, pm.fetch)))).toMatchObject({

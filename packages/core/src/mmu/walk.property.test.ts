@@ -120,7 +120,9 @@ function probes<A>(ms: readonly Mapping<A>[], bits: number, g: Granule, r: reado
   return out.filter((a) => a >= 0 && a < space);
 }
 
-const layout = fc.constantFrom(...GRANULES).chain((g) => fc.record({ g: fc.constant(g), bits: fc.integer({ min: 25, max: 48 }) }));
+const layout = fc
+  .constantFrom(...GRANULES)
+  .chain((g) => fc.record({ g: fc.constant(g), bits: fc.integer({ min: 25, max: 48 }) }));
 const fracs = fc.array(frac, { minLength: 4, maxLength: 8 });
 
 const s1Attrs: fc.Arbitrary<S1LeafAttrs> = fc.record({
@@ -190,7 +192,10 @@ describe('builder + walker against a flat model', () => {
       const r = walkStage1(cfg, base + BigInt(ia), mem.fetch);
       const want = model(c.mappings, c.g, start, ia);
       if ('faultLevel' in want) {
-        expect(r).toEqual({ ok: false, fault: { kind: 'translation', stage: 1, level: want.faultLevel, s1ptw: false } });
+        expect(r).toEqual({
+          ok: false,
+          fault: { kind: 'translation', stage: 1, level: want.faultLevel, s1ptw: false },
+        });
         continue;
       }
       const a = want.hit.attrs;
@@ -244,24 +249,26 @@ describe('builder + walker against a flat model', () => {
     }
   });
 
-  test.prop([fc.constantFrom(...GRANULES), fc.integer({ min: 25, max: 48 }), fc.boolean(), fc.bigInt({ min: 0n, max: U64 - 1n })])(
-    'a VA is walked iff its top bits select a range and match VA[55] (AArch64.VAIsOutOfRange)',
-    (g, bits, tbi, va) => {
-      const tsz = 64 - bits;
-      const tcr = encodeTcrEl1({ T0SZ: tsz, TG0: TG0[g], T1SZ: tsz, TG1: TG1[g], TBI0: +tbi, TBI1: +tbi, IPS: 5 });
-      const cfg = decodeStage1({ tcr, ttbr0: encodeTtbr(0x1000_0000), ttbr1: encodeTtbr(0x2000_0000) }, ALL);
-      const mem = new SparseTableMemory();
-      const r = walkStage1(cfg, va, mem.fetch);
-      // Model on the binary string: bit 63 is character 0.
-      const s = va.toString(2).padStart(64, '0');
-      const bit55 = s[63 - 55]!;
-      const top = tbi ? 55 : 63;
-      const inRange = [...s.slice(63 - top, 64 - bits)].every((ch) => ch === bit55);
-      // Tables are empty: an in-range VA is read at the start level and faults there.
-      const level = inRange ? s1StartLevel(g, bits) : 0;
-      expect(r).toEqual({ ok: false, fault: { kind: 'translation', stage: 1, level, s1ptw: false, ipa: undefined } });
-      expect(mem.fetches.length).toBe(inRange ? 1 : 0);
-      if (inRange) expect(mem.fetches[0]![0] >= (bit55 === '1' ? 0x2000_0000n : 0x1000_0000n)).toBe(true);
-    },
-  );
+  test.prop([
+    fc.constantFrom(...GRANULES),
+    fc.integer({ min: 25, max: 48 }),
+    fc.boolean(),
+    fc.bigInt({ min: 0n, max: U64 - 1n }),
+  ])('a VA is walked iff its top bits select a range and match VA[55] (AArch64.VAIsOutOfRange)', (g, bits, tbi, va) => {
+    const tsz = 64 - bits;
+    const tcr = encodeTcrEl1({ T0SZ: tsz, TG0: TG0[g], T1SZ: tsz, TG1: TG1[g], TBI0: +tbi, TBI1: +tbi, IPS: 5 });
+    const cfg = decodeStage1({ tcr, ttbr0: encodeTtbr(0x1000_0000), ttbr1: encodeTtbr(0x2000_0000) }, ALL);
+    const mem = new SparseTableMemory();
+    const r = walkStage1(cfg, va, mem.fetch);
+    // Model on the binary string: bit 63 is character 0.
+    const s = va.toString(2).padStart(64, '0');
+    const bit55 = s[63 - 55]!;
+    const top = tbi ? 55 : 63;
+    const inRange = [...s.slice(63 - top, 64 - bits)].every((ch) => ch === bit55);
+    // Tables are empty: an in-range VA is read at the start level and faults there.
+    const level = inRange ? s1StartLevel(g, bits) : 0;
+    expect(r).toEqual({ ok: false, fault: { kind: 'translation', stage: 1, level, s1ptw: false, ipa: undefined } });
+    expect(mem.fetches.length).toBe(inRange ? 1 : 0);
+    if (inRange) expect(mem.fetches[0]![0] >= (bit55 === '1' ? 0x2000_0000n : 0x1000_0000n)).toBe(true);
+  });
 });

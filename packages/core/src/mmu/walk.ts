@@ -27,7 +27,15 @@ import type { PhysMem } from '../memory.js';
 import type { Stage1Config, Stage2Config } from './config.js';
 import { FINAL_LEVEL, type Granule, granuleBits, isBlockLevel } from './granule.js';
 import { checkS2Permission } from './permissions.js';
-import type { DescFetch, FetchResult, MmuFault, S1WalkResult, S2Translation, S2WalkResult, WalkFault } from './types.js';
+import type {
+  DescFetch,
+  FetchResult,
+  MmuFault,
+  S1WalkResult,
+  S2Translation,
+  S2WalkResult,
+  WalkFault,
+} from './types.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const TWO32 = 2 ** 32;
@@ -42,8 +50,16 @@ export function mmuFault(kind: FaultKind, stage: 1 | 2, level: number, ipa?: big
 
 const fail = (kind: FaultKind, stage: 1 | 2, level: number, ipa: bigint | undefined): WalkFault => ({
   ok: false,
-  fault: { kind, stage, level, s1ptw: false, ipa },
+  fault: mmuFault(kind, stage, level, ipa),
 });
+
+const FSC_BASE: Readonly<Record<FaultKind, number>> = {
+  addressSize: 0x00,
+  translation: 0x04,
+  accessFlag: 0x08,
+  permission: 0x0c,
+  externalAbort: 0x14,
+};
 
 /**
  * The fault status code (ESR_ELx.ISS DFSC/IFSC, FAR-valid abort encodings) for a fault:
@@ -53,14 +69,6 @@ const fail = (kind: FaultKind, stage: 1 | 2, level: number, ipa: bigint | undefi
 export function faultStatusCode(f: MmuFault): number {
   return FSC_BASE[f.kind] + f.level;
 }
-
-const FSC_BASE: Readonly<Record<FaultKind, number>> = {
-  addressSize: 0x00,
-  translation: 0x04,
-  accessFlag: 0x08,
-  permission: 0x0c,
-  externalAbort: 0x14,
-};
 
 /** A descriptor fetch straight from physical memory: External abort where there is no RAM. */
 export function physMemFetch(mem: PhysMem): DescFetch {
@@ -122,7 +130,7 @@ function walkTables(
     if ((lo & 1) === 0) return fail('translation', stage, level, ipa);
     const addr = (hi & 0xffff) * TWO32 + ((lo & lowMask) >>> 0); // desc[47:granuleBits]
     if ((lo & 2) !== 0 && level < FINAL_LEVEL) {
-      // Table descriptor (D8.3.1): the next table must lie inside the output address space.
+      // Table descriptor (D8.3): the next table must lie inside the output address space.
       if (addr >= outputLimit) return fail('addressSize', stage, level, ipa);
       tableHi |= hi;
       table = addr;
@@ -153,7 +161,7 @@ export function walkStage1(cfg: Stage1Config, va: bigint, fetch: DescFetch): S1W
   const r = upper ? cfg.ttbr1 : cfg.ttbr0;
   if (r.txszFault) return fail('translation', 1, 0, undefined);
   // AArch64.VAIsOutOfRange: VA[top:inputBits] all equal VA[55], top = 55 with TBI, else 63.
-  const width = 64 - r.inputBits;
+  const width = (r.tbi ? 56 : 64) - r.inputBits;
   const topBits = BigInt.asUintN(width, va >> BigInt(r.inputBits));
   if (topBits !== (upper ? (1n << BigInt(width)) - 1n : 0n)) return fail('translation', 1, 0, undefined);
   if (r.epd) return fail('translation', 1, 0, undefined);
@@ -166,13 +174,13 @@ export function walkStage1(cfg: Stage1Config, va: bigint, fetch: DescFetch): S1W
   const af = (lo & (1 << 10)) !== 0;
   if (!af && !cfg.ha) return fail('accessFlag', 1, leaf.level, undefined);
 
-  // Hierarchical permissions (D8.4.2): APTable[1] forces read-only, APTable[0] removes EL0
+  // Hierarchical permissions (D8.4): APTable[1] forces read-only, APTable[0] removes EL0
   // access, UXNTable/PXNTable add execute-never. Dirty state management (TCR_EL1.HD with
   // DBM = 1) treats AP[2] as 0 before the table limits apply (AArch64.S1DirectBasePermissions).
   const apTable = (tableHi >>> 29) & 3;
   const dbm = (hi & (1 << 19)) !== 0;
   const writableClean = cfg.hd && dbm && (lo & (1 << 7)) !== 0;
-  const leafAp = ((lo >>> 6) & 3) & (writableClean ? 0b01 : 0b11);
+  const leafAp = (lo >>> 6) & 3 & (writableClean ? 0b01 : 0b11);
   const ap = (leafAp | (apTable & 2)) & ~(apTable & 1);
   return {
     ok: true,
