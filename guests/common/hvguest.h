@@ -57,12 +57,31 @@ static inline void isb(void) { __asm__ volatile("isb" ::: "memory"); }
 static inline void dsb_sy(void) { __asm__ volatile("dsb sy" ::: "memory"); }
 static inline void dsb_ish(void) { __asm__ volatile("dsb ish" ::: "memory"); }
 
-static inline u32 mmio_read32(u64 addr) { return *(volatile u32 *)addr; }
-static inline void mmio_write32(u64 addr, u32 v) { *(volatile u32 *)addr = v; }
-static inline u8 mmio_read8(u64 addr) { return *(volatile u8 *)addr; }
-static inline void mmio_write8(u64 addr, u8 v) { *(volatile u8 *)addr = v; }
-static inline u64 mmio_read64(u64 addr) { return *(volatile u64 *)addr; }
-static inline void mmio_write64(u64 addr, u64 v) { *(volatile u64 *)addr = v; }
+/*
+ * Device accesses, one plain LDR/STR each (no writeback, no pair), as Linux's __raw_readl and
+ * friends (arch/arm64/include/asm/io.h). A hypervisor can only emulate an MMIO access whose
+ * syndrome it gets (ESR_EL2.ISV = 1, DDI 0487 D17.2.37), which writeback and pair forms never
+ * have: KVM, and hvlab like it, answer those with an external abort. A volatile C dereference
+ * lets the compiler pick any addressing form, so the accessors are written in assembly.
+ */
+static inline u32 mmio_read32(u64 addr) {
+  u32 v;
+  __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+  return v;
+}
+static inline void mmio_write32(u64 addr, u32 v) { __asm__ volatile("str %w0, [%1]" ::"rZ"(v), "r"(addr) : "memory"); }
+static inline u8 mmio_read8(u64 addr) {
+  u32 v;
+  __asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+  return (u8)v;
+}
+static inline void mmio_write8(u64 addr, u8 v) { __asm__ volatile("strb %w0, [%1]" ::"rZ"(v), "r"(addr) : "memory"); }
+static inline u64 mmio_read64(u64 addr) {
+  u64 v;
+  __asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+  return v;
+}
+static inline void mmio_write64(u64 addr, u64 v) { __asm__ volatile("str %x0, [%1]" ::"rZ"(v), "r"(addr) : "memory"); }
 
 /* uart.c: PL011 transmit (ARM DDI 0183 PL011 TRM: UARTDR 0x000, UARTFR 0x018, TXFF bit 5). */
 void uart_putc(char c);

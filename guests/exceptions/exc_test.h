@@ -28,6 +28,10 @@
 #define FSC_AF(l) (0x08 + (l))
 #define FSC_PERM(l) (0x0c + (l))
 #define FSC_ALIGN 0x21
+/* Data-abort ESR bits recorded as 0: ISV (24) and the instruction syndrome it validates
+ * (SAS, SSE, SRT, SF, AR: 23:14) are IMPLEMENTATION DEFINED for aborts taken to EL1, and EA (9)
+ * is an IMPLEMENTATION DEFINED classification of external aborts (DDI 0487 D17.2.37). */
+#define DABT_IMPDEF_BITS 0x01ffc200UL
 
 struct trap_rec {
   u64 vec, esr, far, elr, spsr;

@@ -32,7 +32,7 @@ static int handler(struct frame *f, u64 vec) {
   if (trap_count < TRAP_LOG) {
     volatile struct trap_rec *r = &trap_log[trap_count];
     r->vec = vec;
-    r->esr = f->esr;
+    r->esr = (ec == EC_DABT_LOW || ec == EC_DABT_CUR) ? f->esr & ~DABT_IMPDEF_BITS : f->esr;
     r->far = f->far;
     r->elr = f->elr;
     r->spsr = f->spsr;

@@ -360,6 +360,7 @@ static void onoff_tests(void) {
 }
 
 void mmu_tests(void) {
+  uart_puts("data-abort ESRs below have ISV, ISS[23:14] and EA cleared (IMPLEMENTATION DEFINED)\n");
   check("image ends below the 2 MiB test block", ADDR(__image_end) <= BLOCK_PA);
   check("EL0 code fits one page", ADDR(__el0_end) - ADDR(__el0_start) == 0x1000);
   build_tables();

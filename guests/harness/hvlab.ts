@@ -48,10 +48,14 @@ export function runHvlab(image: Uint8Array, opts: HvlabOptions): HvlabResult {
     const before = vm.machine.stats.retired;
     result = vm.machine.run({ maxInstructions: pending ? Math.min(INPUT_SLICE, left) : left });
     left -= vm.machine.stats.retired - before;
-    if (result.reason !== 'maxInstructions' || left <= 0) break;
+    // A guest waiting for input may also halt (WFI with nothing else that could wake it).
+    const resumable = result.reason === 'maxInstructions' || (pending !== undefined && result.reason === 'halted');
+    if (!resumable || left <= 0) break;
     if (pending && text().includes(pending.after)) {
       vm.uart.pushRx(Buffer.from(pending.text, 'latin1'));
       pending = undefined;
+    } else if (result.reason === 'halted') {
+      break; // halted before its prompt: input cannot help
     }
   }
   return { stdout: text(), result, retired: vm.machine.stats.retired };

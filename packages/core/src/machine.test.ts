@@ -133,8 +133,10 @@ describe('Machine run loop', () => {
     const { m, cpus } = machineWith([[{ kind: 'hvc', imm: 7 }]]);
     const unhandled: string[] = [];
     m.events.on('unhandled', (_c, what) => unhandled.push(what));
+    cpus[0]!.regs.set(33, 0x4008_0004n); // PC after the HVC
     m.run({ maxInstructions: 100 });
     expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }]);
+    expect(cpus[0]!.regs.get(33)).toBe(0x4008_0000n); // ELR will be the HVC itself
     expect(unhandled).toEqual(['HVC #7 with no firmware']);
   });
 

@@ -24,6 +24,7 @@ import { HvlabError } from './errors.js';
 import type { Exit, ExitKind, MmioExit, SysRegExit } from './exit.js';
 import { EXIT_KINDS } from './exit.js';
 import { PhysMem } from './memory.js';
+import { CoreReg } from './regs.js';
 import type { SysRegId } from './sysregs.js';
 import { sysRegName } from './sysregs.js';
 
@@ -273,7 +274,11 @@ export class Machine {
           return undefined;
         }
         if (exit.kind === 'hvc' || exit.kind === 'smc') {
+          // With no firmware at the target EL the instruction is UNDEFINED (Arm ARM D1.4: HVC
+          // with no EL2, SMC with no EL3). An UNDEF's preferred return address is the
+          // instruction itself, and the exit left the PC after it: step back first.
           this.events.emit('unhandled', cpu.index, `${exit.kind.toUpperCase()} #${exit.imm} with no firmware`);
+          cpu.setReg(CoreReg.PC, BigInt.asUintN(64, cpu.getReg(CoreReg.PC) - 4n));
           cpu.injectException({ kind: 'undef' });
           return undefined;
         }
