@@ -248,6 +248,19 @@ describe('Machine run loop', () => {
     expect(m2.run()).toEqual({ reason: 'unhandledExit', cpu: 0, exit: fault });
   });
 
+  it('a handler can forward a call to the VMM, which resumes with another run()', () => {
+    const { m, cpus } = machineWith([[{ kind: 'hvc', imm: 0 }]]);
+    m.onExit('hvc', (cpu, exit, machine) =>
+      machine.requestHypercallExit({ cpu: cpu.index, conduit: 'hvc', imm: exit.imm, nr: 0x8600_0000 }),
+    );
+    expect(m.run({ maxInstructions: 1000 })).toEqual({
+      reason: 'hypercall',
+      call: { cpu: 0, conduit: 'hvc', imm: 0, nr: 0x8600_0000 },
+    });
+    expect(cpus[0]!.retired).toBe(10);
+    expect(m.run({ maxInstructions: 100 })).toEqual({ reason: 'maxInstructions' });
+  });
+
   it('stop() ends runAsync at the next step', async () => {
     const { m } = machineWith([[]]);
     setTimeout(() => m.stop(), 5);

@@ -39,6 +39,16 @@ export interface SystemEvent {
 
 export type PowerState = 'off' | 'running' | 'waiting';
 
+/** A call the firmware model hands to the VMM (linux uapi kvm.h struct kvm_run.hypercall). */
+export interface HypercallExit {
+  readonly cpu: number;
+  readonly conduit: 'hvc' | 'smc';
+  /** The call's immediate (HVC #imm / SMC #imm). */
+  readonly imm: number;
+  /** The function number (for SMCCC, W0). */
+  readonly nr: number;
+}
+
 export type RunResult =
   | { readonly reason: 'systemEvent'; readonly event: SystemEvent }
   | { readonly reason: 'maxInstructions' }
@@ -47,6 +57,11 @@ export type RunResult =
   | { readonly reason: 'halted'; readonly detail: string }
   /** stop() was called. */
   | { readonly reason: 'stopped' }
+  /**
+   * A hypercall forwarded to the VMM (as KVM_EXIT_HYPERCALL): the CPU's registers hold the
+   * call; the VMM reads and writes X0..X17 and calls run() again to resume after it.
+   */
+  | { readonly reason: 'hypercall'; readonly call: HypercallExit }
   /** An exit nobody handles and that has no architected default (a model is missing). */
   | { readonly reason: 'unhandledExit'; readonly cpu: number; readonly exit: Exit };
 
@@ -172,6 +187,11 @@ export class Machine {
     if (this.pendingStop) return;
     this.events.emit('systemEvent', event);
     this.pendingStop = { reason: 'systemEvent', event };
+  }
+
+  /** Ends the current run with a hypercall for the VMM; the CPU resumes after it on the next run. */
+  requestHypercallExit(call: HypercallExit): void {
+    this.pendingStop ??= { reason: 'hypercall', call };
   }
 
   /** Asks a running run()/runAsync() to return at the next exit or slice boundary. */
