@@ -112,7 +112,8 @@ export const esr = (ec: number, iss = 0): bigint => (BigInt(ec) << 26n) | (1n <<
 /**
  * The expectation "an exception was taken to EL1 through vector `offset`": the HVC in that
  * entry of the default table exited, with PC after it, and PSTATE (apart from NZCV, which
- * exception entry preserves) is EL1h with D, A, I, F masked (pseudocode AArch64.TakeException, Arm ARM J1).
+ * exception entry preserves) is EL1h with D, A, I, F masked and IL, SS, PAN clear (pseudocode
+ * AArch64.TakeException, Arm ARM J1; SCTLR_DEFAULT.SPAN = 1 keeps PAN as it was).
  */
 export function took(offset: number): Pick<StateExpect, 'exit' | 'pc' | 'pstate'> {
   return {

@@ -14,7 +14,7 @@
  *
  * This file does not import vitest: index.ts wraps it in describe/it.
  */
-import type { Cpu, CpuFactory } from '../cpu.js';
+import type { Cpu, CpuFactory, ExceptionEvent } from '../cpu.js';
 import type { Exit } from '../exit.js';
 import { PhysMem } from '../memory.js';
 import { CoreReg } from '../regs.js';
@@ -96,6 +96,13 @@ function fmtExit(exit: Exit, keys: readonly string[]): Record<string, unknown> {
   return out;
 }
 
+function fmtEvent(e: Partial<ExceptionEvent>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const rec = e as Record<string, unknown>;
+  for (const k of keys) out[k] = typeof rec[k] === 'bigint' ? hex64(rec[k] as bigint) : rec[k];
+  return out;
+}
+
 /** Writes little-endian words, halfwords and bytes as the case lists them. */
 export function writeMemSpec(mem: PhysMem, m: MemSpec): void {
   const parts: Uint8Array[] = [];
@@ -122,7 +129,7 @@ export function writeWords(mem: PhysMem, at: number, words: readonly number[]): 
 }
 
 /** Reads memory in the shape of `m` and formats both sides: key `mem[addr]`. */
-function compareMem(mem: PhysMem, m: MemSpec, expected: Record<string, unknown>, actual: Record<string, unknown>) {
+function compareMem(mem: MemView, m: MemSpec, expected: Record<string, unknown>, actual: Record<string, unknown>) {
   const at = m.at;
   const put = (addr: number, exp: string, act: string) => {
     const key = `mem[${hexN(addr, 8)}]`;
@@ -179,7 +186,7 @@ export function setUpCase(factory: CpuFactory, c: ConformanceCase): { cpu: Cpu; 
   mem.addRam(RAM_BASE, RAM_SIZE, { name: 'conformance-ram' });
   const cpu = factory({ index: 0, mem });
   for (let off = 0; off < 0x800; off += 0x80) writeWords(mem, VECTORS + off, [hvcWord(VECTOR_HVC_BASE + off)]);
-  writeWords(mem, CODE, c.words);
+  writeWords(mem, c.at ?? CODE, c.words);
   const s = c.setup ?? {};
   for (const block of s.code ?? []) writeWords(mem, block.at, block.words);
   for (const m of s.mem ?? []) writeMemSpec(mem, m);
@@ -197,16 +204,25 @@ export function setUpCase(factory: CpuFactory, c: ConformanceCase): { cpu: Cpu; 
   return { cpu, mem };
 }
 
-interface Known {
+/** The parts of a Cpu a comparison reads (a snapshot can stand in for a live Cpu). */
+export type StateView = Pick<
+  Cpu,
+  'getReg' | 'getSysReg' | 'retired' | 'hasPendingInterrupt' | 'timerOutputs' | 'timerDeadline'
+>;
+/** The parts of a PhysMem a comparison reads. */
+export type MemView = Pick<PhysMem, 'readU64' | 'readU32' | 'read'>;
+
+/** Register and PSTATE values a phase starts from ("unchanged" means equal to these). */
+export interface Known {
   regs: Map<RegName, bigint>;
   pstate: bigint;
 }
 
-function snapshot(cpu: Cpu): Known {
+export function snapshot(cpu: Pick<Cpu, 'getReg'>): Known {
   return { regs: new Map(REG_NAMES.map((r) => [r, cpu.getReg(regId(r))])), pstate: cpu.getReg(CoreReg.PSTATE) };
 }
 
-function vectorNote(cpu: Cpu, exit: Exit): string | undefined {
+function vectorNote(cpu: StateView, exit: Exit): string | undefined {
   if (exit.kind !== 'hvc') return undefined;
   const off = exit.imm - VECTOR_HVC_BASE;
   if (off < 0 || off >= 0x800 || off % 0x80 !== 0) return undefined;
@@ -237,19 +253,29 @@ function run(cpu: Cpu, budget: number, resumeOn: readonly string[] | undefined):
   return exit;
 }
 
-interface PhaseResult {
+export interface PhaseResult {
   expected: Record<string, unknown>;
   actual: Record<string, unknown>;
   notes: string[];
 }
 
-function comparePhase(
+/** What a phase ran: its exit, the PC it started at, its budget, and whether exits were resumed. */
+export interface PhaseRun {
+  readonly exit: Exit;
+  readonly startPc: bigint;
+  readonly budget: number;
+  readonly resumed: boolean;
+}
+
+/** Compares the state after one phase with its expectations (display strings on both sides). */
+export function compareState(
   c: ConformanceCase,
-  cpu: Cpu,
-  mem: PhysMem,
+  cpu: StateView,
+  mem: MemView,
   exp: StateExpect,
   known: Known,
-  ran: { exit: Exit; startPc: bigint; budget: number; resumed: boolean } | undefined,
+  ran: PhaseRun | undefined,
+  events: readonly ExceptionEvent[] = [],
 ): PhaseResult {
   const expected: Record<string, unknown> = {};
   const actual: Record<string, unknown> = {};
@@ -330,6 +356,25 @@ function comparePhase(
     expected.pendingInterrupt = exp.pendingInterrupt;
     actual.pendingInterrupt = cpu.hasPendingInterrupt();
   }
+  if (exp.exceptions) {
+    expected.exceptions = exp.exceptions.map((e) => fmtEvent(e, Object.keys(e)));
+    actual.exceptions = events.map((e, i) => fmtEvent(e, Object.keys(exp.exceptions?.[i] ?? e)));
+  }
+  if (exp.timers) {
+    const out = cpu.timerOutputs();
+    if (exp.timers.phys !== undefined) {
+      expected['timerOutputs().phys'] = exp.timers.phys;
+      actual['timerOutputs().phys'] = out.phys;
+    }
+    if (exp.timers.virt !== undefined) {
+      expected['timerOutputs().virt'] = exp.timers.virt;
+      actual['timerOutputs().virt'] = out.virt;
+    }
+    if (exp.timers.deadline !== undefined) {
+      expected['timerDeadline()'] = String(exp.timers.deadline);
+      actual['timerDeadline()'] = String(cpu.timerDeadline());
+    }
+  }
   return { expected, actual, notes };
 }
 
@@ -348,17 +393,20 @@ export function runCase(factory: CpuFactory, c: ConformanceCase): CaseOutcome {
     { run: c.steps ?? defaultSteps(c.words.length, c.expect), resumeOn: c.resumeOn ?? [], expect: c.expect },
     ...(c.next ?? []),
   ];
+  const events: ExceptionEvent[] = [];
+  if (phases.some((p) => p.expect.exceptions)) cpu.onException = (e) => events.push(e);
   let pass = true;
   for (let i = 0; i < phases.length && pass; i++) {
     const p = phases[i]!;
+    events.length = 0;
     for (const a of p.host ?? []) doHost(cpu, mem, a);
-    let ran: { exit: Exit; startPc: bigint; budget: number; resumed: boolean } | undefined;
+    let ran: PhaseRun | undefined;
     if (p.run !== undefined) {
       const startPc = cpu.getReg(CoreReg.PC);
       const exit = run(cpu, p.run, p.resumeOn);
       ran = { exit, startPc, budget: p.run, resumed: (p.resumeOn?.length ?? 0) > 0 };
     }
-    const r = comparePhase(c, cpu, mem, p.expect, known, ran);
+    const r = compareState(c, cpu, mem, p.expect, known, ran, events);
     const label = i === 0 ? `run(${p.run})` : `next[${i - 1}]${p.run !== undefined ? ` run(${p.run})` : ''}`;
     expected[label] = r.expected;
     actual[label] = r.actual;

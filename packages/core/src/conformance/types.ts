@@ -11,7 +11,7 @@
  * register and stack pointer a case does not mention must be unchanged, NZCV must be unchanged,
  * and the PSTATE bits other than NZCV must be unchanged (see runner.ts).
  */
-import type { InjectedException } from '../cpu.js';
+import type { ExceptionEvent, InjectedException } from '../cpu.js';
 import type { Exit, ExitKind } from '../exit.js';
 import type { SysRegName } from '../sysregs.js';
 
@@ -115,6 +115,13 @@ export interface StateExpect {
   readonly retired?: number;
   /** Cpu.hasPendingInterrupt() after the run. */
   readonly pendingInterrupt?: boolean;
+  /**
+   * The exceptions reported to Cpu.onException during the phase, in order (only the listed
+   * fields are compared; the list length must match).
+   */
+  readonly exceptions?: readonly Partial<ExceptionEvent>[];
+  /** Cpu.timerOutputs() and Cpu.timerDeadline() after the run (deadline Infinity = never). */
+  readonly timers?: { readonly phys?: boolean; readonly virt?: boolean; readonly deadline?: number };
 }
 
 export interface CaseSetup {
@@ -147,8 +154,10 @@ export interface ConformanceCase {
   readonly name: string;
   /** The assembly the words were generated from (scripts/gen-conformance-words.mjs). */
   readonly asm: string;
-  /** Placed at CODE; execution starts at setup.pc (default CODE). */
+  /** Placed at `at`; execution starts at setup.pc (default CODE). */
   readonly words: readonly number[];
+  /** Physical address of `words` (default CODE). */
+  readonly at?: number;
   readonly setup?: CaseSetup;
   /** Budget of the first run. Default: words.length for a `budget` exit, else 100. */
   readonly steps?: number;

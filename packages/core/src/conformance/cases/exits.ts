@@ -8,7 +8,7 @@
  * for an exception from MSR, MRS or System instruction execution in AArch64 state, EC 0x18).
  */
 import { SysReg, sysRegId } from '../../sysregs.js';
-import { CODE, EC, esr, MMIO_PA } from '../env.js';
+import { CODE, EC, esr, MMIO_PA, VECTORS } from '../env.js';
 import type { CaseGroup } from '../types.js';
 
 const PC = BigInt(CODE);
@@ -338,6 +338,18 @@ export const exits: CaseGroup = {
           expect: { exit: { kind: 'hvc', imm: 1 }, pc: PC + 28n },
         },
       ],
+    },
+    {
+      name: 'a breakpoint on an exception vector stops after exception entry',
+      asm: 'svc #0',
+      words: [0xd4000001],
+      setup: { host: [{ op: 'breakpoints', pcs: [BigInt(VECTORS + 0x200)] }] },
+      expect: {
+        exit: { kind: 'breakpoint', pc: BigInt(VECTORS + 0x200) },
+        pc: BigInt(VECTORS + 0x200),
+        pstate: 0x3c5n,
+        sysregs: { ESR_EL1: esr(EC.SVC64, 0), ELR_EL1: PC + 4n },
+      },
     },
   ],
 };

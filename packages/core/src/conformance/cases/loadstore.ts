@@ -561,6 +561,40 @@ export const loadStore: CaseGroup = {
       expect: { regs: { x0: D0, x2: D8, x3: 1n }, mem: [{ at: DATA, u64: [D0, D8] }] },
     },
 
+    // ---- Stores to code: a new instruction is fetched after cache maintenance (B2.4.4
+    // "Concurrent modification and execution of instructions"; D7.5 instruction cache maintenance)
+    {
+      name: 'guest overwrites an instruction it has executed; after DC CVAU/IC IVAU/ISB the new one runs',
+      asm: 'bl 1f; str w2, [x1]; dc cvau, x1; dsb ish; ic ivau, x1; dsb ish; isb; mov x3, x0; bl 1f; hvc #0; .org 0x40; 1: movz x0, #1; ret',
+      words: [
+        0x94000010, 0xb9000022, 0xd50b7b21, 0xd5033b9f, 0xd50b7521, 0xd5033b9f, 0xd5033fdf, 0xaa0003e3, 0x94000008,
+        0xd4000002, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xd2800020, 0xd65f03c0,
+      ],
+      setup: { regs: { x1: PC + 0x40n, x2: 0xd280_0540n /* movz x0, #42 */ } },
+      expect: {
+        exit: { kind: 'hvc', imm: 0 },
+        pc: PC + 0x28n,
+        regs: { x0: 42n, x3: 1n, x30: PC + 0x24n },
+        mem: [{ at: CODE + 0x40, u32: [0xd280_0540] }],
+      },
+    },
+    {
+      name: 'host overwrites an instruction the guest has executed (PhysMem.write): the new one runs',
+      asm: 'bl 1f; hvc #1; bl 1f; hvc #2; .org 0x40; 1: movz x0, #1; ret',
+      words: [
+        0x94000010, 0xd4000022, 0x9400000e, 0xd4000042, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+        0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xd2800020, 0xd65f03c0,
+      ],
+      expect: { exit: { kind: 'hvc', imm: 1 }, pc: PC + 8n, regs: { x0: 1n, x30: PC + 4n } },
+      next: [
+        {
+          host: [{ op: 'writeMem', mem: { at: CODE + 0x40, u32: [0xd280_0540] } }],
+          run: 100,
+          expect: { exit: { kind: 'hvc', imm: 2 }, pc: PC + 16n, regs: { x0: 42n, x30: PC + 12n } },
+        },
+      ],
+    },
+
     // ---- Load-acquire / store-release
     {
       name: 'LDAR',

@@ -18,7 +18,8 @@
  *            5 CODE EL0+EL1 RO, PXN (EL0 code)           6 CODE EL0+EL1 RO, UXN
  *            7 CODE EL1 RW, PXN    8 MMIO_PA Device     9 DATA EL1 RO    10 DATA+0x1000 EL1 RW
  *           11 DATA EL0+EL1 RW without XN bits (EL0-writable, so privileged execute-never)
- *           12 DATA EL1 RW
+ *           12 DATA EL1 RW      13 DATA+0x1000 EL1 RW, not global (nG = 1)
+ *           14 0x4020_1000 (outside RAM at stage 1; the stage2 group maps it at stage 2)
  *   TTBR1  L1[256] VA 0xffff_ffc0_0000_0000 1 GiB block → PA 0x4000_0000; L1[257] → L2,
  *          L2[0] VA 0xffff_ffc0_4000_0000 2 MiB block → PA 0x4000_0000
  */
@@ -85,6 +86,8 @@ const TABLES: MemSpec[] = [
     10: s1PageDesc(DATA + 0x1000, XN),
     11: s1PageDesc(DATA, { ap: AP.RW_ALL }),
     12: s1PageDesc(DATA, XN),
+    13: s1PageDesc(DATA + 0x1000, { ng: true, ...XN }),
+    14: s1PageDesc(0x4020_1000, XN),
   }),
   ...tableEntries(T1_L1, { 256: s1BlockDesc(GB, 1, { uxn: true }), 257: tableDesc(T1_L2) }),
   ...tableEntries(T1_L2, { 0: s1BlockDesc(GB, 2, XN) }),
@@ -101,7 +104,8 @@ const l3Entry = (n: number): number => L3 + n * 8;
 const TCR = (2n << 32n) | (2n << 30n) | (3n << 28n) | (1n << 26n) | (1n << 24n) | (25n << 16n) | 0x3510n;
 const SCTLR_MMU = SCTLR_DEFAULT | SCTLR.M | SCTLR.C | SCTLR.I;
 
-function mmu(extra: CaseSetup = {}): CaseSetup {
+/** The stage-1 world above: tables, MAIR, TCR, TTBRs, SCTLR_EL1.M = 1 (also used by the stage2 group). */
+export function mmu(extra: CaseSetup = {}): CaseSetup {
   return {
     ...extra,
     mem: [
@@ -240,6 +244,20 @@ export const mmu4k: CaseGroup = {
       expect: dabtFault(0x1_0000_0000_0000n, 0b000100),
     },
     {
+      name: 'TCR_EL1.TBI0 = 0: a tagged VA is out of range (translation fault level 0, FAR keeps the tag)',
+      asm: 'ldr x0, [x1]',
+      words: [0xf9400020],
+      setup: mmu({ regs: { x1: 0x5a00_0000_0000_1008n } }),
+      expect: dabtFault(0x5a00_0000_0000_1008n, 0b000100),
+    },
+    {
+      name: 'TCR_EL1.TBI0 = 1: the top byte of a TTBR0 VA is ignored',
+      asm: 'ldr x0, [x1]',
+      words: [0xf9400020],
+      setup: mmu({ regs: { x1: 0x5a00_0000_0000_1008n }, sysregs: { TCR_EL1: TCR | (1n << 37n) } }),
+      expect: { regs: { x0: D8 } },
+    },
+    {
       name: 'translation fault level 1',
       asm: 'ldr x0, [x1]',
       words: [0xf9400020],
@@ -343,6 +361,18 @@ export const mmu4k: CaseGroup = {
       expect: {
         ...took(VEC.CUR_SPX_SYNC),
         sysregs: { ESR_EL1: esr(EC.IABT_CUR, 0b001111), FAR_EL1: 0xb000n, ELR_EL1: 0xb000n },
+      },
+    },
+
+    {
+      name: 'EL1 code running off the end of a page into a PXN page faults at the page boundary',
+      asm: 'nop',
+      words: [0xd503201f],
+      at: CODE + 0xffc,
+      setup: mmu({ pc: 0x6ffcn }),
+      expect: {
+        ...took(VEC.CUR_SPX_SYNC),
+        sysregs: { ESR_EL1: esr(EC.IABT_CUR, 0b001111), FAR_EL1: 0x7000n, ELR_EL1: 0x7000n },
       },
     },
 
@@ -472,6 +502,21 @@ export const mmu4k: CaseGroup = {
         regs: { x1: 0xa008n, x3: s1PageDesc(DATA, XN), x4: BigInt(l3Entry(10)) },
       }),
       expect: { regs: { x0: A8, x2: D8 } },
+    },
+    {
+      name: 'a non-global entry cached under ASID 1 is not used under a new ASID 2',
+      asm: 'ldr x0, [x1]; str x3, [x4]; dsb ish; msr ttbr0_el1, x5; isb; ldr x2, [x1]',
+      words: [0xf9400020, 0xf9000083, 0xd5033b9f, 0xd5182005, 0xd5033fdf, 0xf9400022],
+      setup: mmu({
+        sysregs: { TTBR0_EL1: (1n << 48n) | BigInt(L0) },
+        regs: {
+          x1: 0xd008n,
+          x3: s1PageDesc(DATA, { ng: true, ...XN }),
+          x4: BigInt(l3Entry(13)),
+          x5: (2n << 48n) | BigInt(L0),
+        },
+      }),
+      expect: { regs: { x0: A8, x2: D8 }, sysregs: { TTBR0_EL1: (2n << 48n) | BigInt(L0) } },
     },
     {
       name: 'host rewrites a PTE and calls invalidateTlb: the new mapping is used',

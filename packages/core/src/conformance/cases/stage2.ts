@@ -22,6 +22,7 @@ import { S2_MEMATTR, S2AP, S2XN, s1BlockDesc, s2BlockDesc, s2PageDesc, tableDesc
 import { MAIR_MMU, tableEntries } from '../descriptors.js';
 import { CODE, DATA, MMIO_PA, PT, S2PT, SCTLR, SCTLR_DEFAULT } from '../env.js';
 import type { CaseGroup, CaseSetup, MemSpec } from '../types.js';
+import { mmu } from './mmu.js';
 
 const PC = BigInt(CODE);
 const D8 = 0x8899_aabb_ccdd_eeffn;
@@ -312,6 +313,26 @@ export const stage2: CaseGroup = {
           level: 2,
           s1ptw: true,
           esr: (0x24n << 26n) | (1n << 25n) | (1n << 7n) | 0b000110n,
+        },
+        pc: PC,
+      },
+    },
+    {
+      name: 'stage 1 then stage 2: the fault reports the IPA from stage 1 and the VA',
+      asm: 'str x2, [x1]',
+      words: [0xf9000022],
+      // Stage-1 L3[14] maps VA 0xe000 to IPA 0x4020_1000, which stage 2 maps read-only.
+      setup: s2({ ...mmu(), regs: { x1: 0xe008n } }),
+      expect: {
+        exit: {
+          kind: 'stage2Fault',
+          ipa: 0x4020_1008n,
+          va: 0xe008n,
+          access: 'write',
+          fault: 'permission',
+          level: 3,
+          s1ptw: false,
+          esr: dabtIsv({ sas: 3, srt: 2, sf: true, wnr: true, dfsc: 0b001111 }),
         },
         pc: PC,
       },

@@ -230,6 +230,52 @@ export const system: CaseGroup = {
       expect: { regs: { x0: 10n, x1: 7n } },
     },
 
+    {
+      name: 'virtual timer: the output rises when CNTVCT_EL0 reaches CNTV_CVAL_EL0; timerDeadline counts down',
+      asm: 'nop; nop; nop; nop',
+      words: [0xd503201f, 0xd503201f, 0xd503201f, 0xd503201f],
+      setup: { sysregs: { CNTV_CVAL_EL0: 100n, CNTV_CTL_EL0: 1n } },
+      expect: { timers: { phys: false, virt: false, deadline: 100 * 16 - 4 } },
+      next: [
+        { host: [{ op: 'warp', insns: 100 * 16 - 5 }], expect: { timers: { virt: false, deadline: 1 } } },
+        {
+          host: [{ op: 'warp', insns: 1 }],
+          expect: { timers: { virt: true, deadline: Number.POSITIVE_INFINITY }, sysregs: { CNTV_CTL_EL0: 0b101n } },
+        },
+      ],
+    },
+    {
+      name: 'virtual timer: IMASK hides the output, ISTATUS is still set',
+      asm: 'nop',
+      words: [0xd503201f],
+      setup: { sysregs: { CNTV_CVAL_EL0: 0n, CNTV_CTL_EL0: 0b011n } },
+      expect: { timers: { virt: false }, sysregs: { CNTV_CTL_EL0: 0b111n } },
+    },
+    {
+      name: 'physical timer: writing CNTP_TVAL_EL0 sets CNTP_CVAL_EL0 = CNTPCT_EL0 + TVAL',
+      asm: 'msr cntp_tval_el0, x1; msr cntp_ctl_el0, x2',
+      words: [0xd51be201, 0xd51be222],
+      setup: { regs: { x1: 5n, x2: 1n }, host: [{ op: 'warp', insns: 160 }] },
+      expect: {
+        sysregs: { CNTP_CVAL_EL0: 15n, CNTP_CTL_EL0: 1n },
+        timers: { phys: false, virt: false, deadline: 15 * 16 - 162 },
+      },
+    },
+    {
+      name: 'physical timer: a negative TVAL (32-bit signed) is already expired',
+      asm: 'msr cntp_tval_el0, x1; msr cntp_ctl_el0, x2',
+      words: [0xd51be201, 0xd51be222],
+      setup: { regs: { x1: 0xffff_ffff_ffff_ffffn, x2: 1n }, host: [{ op: 'warp', insns: 160 }] },
+      expect: { sysregs: { CNTP_CVAL_EL0: 9n, CNTP_CTL_EL0: 0b101n }, timers: { phys: true } },
+    },
+    {
+      name: 'CNTV_TVAL_EL0 reads (CVAL - CNTVCT)[31:0]',
+      asm: 'mrs x0, cntv_tval_el0',
+      words: [0xd53be300],
+      setup: { sysregs: { CNTV_CVAL_EL0: 8n }, host: [{ op: 'warp', insns: 160 }] },
+      expect: { regs: { x0: 0xffff_fffen } },
+    },
+
     // ---- Hints, barriers, cache maintenance and prefetch: no architectural effect here
     {
       name: 'hints and barriers retire as NOPs',
