@@ -27,17 +27,17 @@ import {
   esrOf,
   FSC_ALIGNMENT,
   FSC_EXTERNAL,
-  instrAbortEl1,
   ISS_CM,
   ISS_ISV,
   ISS_S1PTW,
   ISS_WNR,
+  instrAbortEl1,
 } from './exceptions.js';
 import { OUT } from './i64.js';
 import { faultCode, type RamView } from './mmu.js';
 import { SCTLR } from './sysregs.js';
-import type { MmuFault } from './walker.js';
 import { P_DEVICE, P_RAM, P_S1R, P_S1W, P_S1X, P_S2R, P_S2W, P_S2X } from './tlb.js';
+import type { MmuFault } from './walker.js';
 
 const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
@@ -227,7 +227,15 @@ function readBytes(targets: Target[], vl: number, size: number, be: boolean): bo
   return true;
 }
 
-function writeBytes(cpu: InterpCpu, targets: Target[], vl: number, size: number, lo: number, hi: number, be: boolean): boolean {
+function writeBytes(
+  cpu: InterpCpu,
+  targets: Target[],
+  vl: number,
+  size: number,
+  lo: number,
+  hi: number,
+  be: boolean,
+): boolean {
   let smc = false;
   for (const t of targets) {
     if (!t.view) return false;
@@ -345,7 +353,7 @@ function noRam(
 }
 
 /** The value of base register Rn (31 = the current SP) from the synced state. */
-export function baseReg(cpu: InterpCpu, rn: number): [number, number] {
+function baseReg(cpu: InterpCpu, rn: number): [number, number] {
   const slot = rn === 31 ? cpu.spSlot() : 2 * rn;
   return [cpu.R[slot]!, cpu.R[slot + 1]!];
 }
@@ -389,7 +397,9 @@ export function loadExclusive(
       case 4:
         return [dv.getInt32(off, !be), 0];
       default:
-        return be ? [dv.getInt32(off + 4, false), dv.getInt32(off, false)] : [dv.getInt32(off, true), dv.getInt32(off + 4, true)];
+        return be
+          ? [dv.getInt32(off + 4, false), dv.getInt32(off, false)]
+          : [dv.getInt32(off, true), dv.getInt32(off + 4, true)];
     }
   };
   const a = elem(0);
@@ -439,7 +449,8 @@ export function storeExclusive(
     const o = t.pa - t.view.region.base;
     // The global monitor is modelled by comparing memory with the value LDXR saw (as QEMU does):
     // a store by another CPU in between makes the exclusive fail.
-    for (let w = 0; w < Math.max(1, total / 4); w++) if (t.pa !== ex.pa || rawWord(dv, o, total, w) !== ex.v[w]) pass = false;
+    for (let w = 0; w < Math.max(1, total / 4); w++)
+      if (t.pa !== ex.pa || rawWord(dv, o, total, w) !== ex.v[w]) pass = false;
     if (pass) {
       if (cpu.code.overlaps(t.pa, total)) cpu.code.invalidateRange(t.pa, total);
       const put = (k: number, r: number): void => {

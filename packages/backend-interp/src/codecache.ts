@@ -35,7 +35,8 @@ class PageCode {
   }
 
   overlaps(startOff: number, endOff: number): boolean {
-    for (let w = startOff >> 2; w < (endOff + 3) >> 2; w++) if ((this.bits[w >> 5]! & (1 << (w & 31))) !== 0) return true;
+    for (let w = startOff >> 2; w < (endOff + 3) >> 2; w++)
+      if ((this.bits[w >> 5]! & (1 << (w & 31))) !== 0) return true;
     return false;
   }
 

@@ -14,8 +14,8 @@
 import { SysReg } from '@hvlab/core';
 import type { InterpCpu } from './cpu.js';
 import { pairAddNum } from './i64.js';
-import { SCTLR } from './sysregs.js';
 import { currentEl, PC, PS_DAIF, PS_IL, PS_PAN, PS_SS, PS_SSBS, PS_UAO, PST, readPstate } from './state.js';
+import { SCTLR } from './sysregs.js';
 
 /** Exception classes (ESR_ELx.EC). */
 export const EC = {
@@ -113,7 +113,14 @@ export function syncException(cpu: InterpCpu, esr: number, far?: readonly [numbe
 export const undefInsn = (cpu: InterpCpu): void => syncException(cpu, esrOf(EC.UNKNOWN, 0));
 
 /** A data abort taken to EL1 (stage-1 fault, alignment, external abort). ISV = 0 in ESR_EL1. */
-export function dataAbortEl1(cpu: InterpCpu, fsc: number, vaLo: number, vaHi: number, write: boolean, cm = false): void {
+export function dataAbortEl1(
+  cpu: InterpCpu,
+  fsc: number,
+  vaLo: number,
+  vaHi: number,
+  write: boolean,
+  cm = false,
+): void {
   const ec = currentEl(cpu.R) === 0 ? EC.DABT_LOW : EC.DABT_CUR;
   const iss = (cm ? ISS_CM : 0) | (write || cm ? ISS_WNR : 0) | fsc;
   syncException(cpu, esrOf(ec, iss), [vaLo, vaHi]);

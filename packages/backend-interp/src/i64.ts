@@ -64,12 +64,12 @@ export function smulh(al: number, ah: number, bl: number, bh: number): number {
   if (ah < 0) {
     // hi:lo -= b
     const l = (lo - bl) | 0;
-    hi = (hi - bh - ((lo >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+    hi = (hi - bh - (lo >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
     lo = l;
   }
   if (bh < 0) {
     const l = (lo - al) | 0;
-    hi = (hi - ah - ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
+    hi = (hi - ah - (lo >>> 0 < al >>> 0 ? 1 : 0)) | 0;
     lo = l;
   }
   OUT[0] = lo;
@@ -94,7 +94,7 @@ export function udiv64(al: number, ah: number, bl: number, bh: number): number {
     const r = a - q * b;
     if (r < 0) q -= 1;
     else if (r >= b) q += 1;
-    const lo = q % 4294967296 | 0;
+    const lo = (q % 4294967296) | 0;
     OUT[0] = lo;
     OUT[1] = Math.floor(q / 4294967296) | 0;
     return lo;
@@ -111,7 +111,7 @@ export function udiv64(al: number, ah: number, bl: number, bh: number): number {
     const ge = rh >>> 0 > bu || (rh >>> 0 === bu && rl >>> 0 >= bl >>> 0);
     if (ge) {
       const l = (rl - bl) | 0;
-      rh = (rh - bh - ((rl >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
+      rh = (rh - bh - (rl >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
       rl = l;
       if (i >= 32) qh |= 1 << (i - 32);
       else ql |= 1 << i;
@@ -221,8 +221,7 @@ export function rbit32(x: number): number {
 }
 
 /** Reverses the bytes of a 32-bit word. */
-export const bswap32 = (x: number): number =>
-  (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+export const bswap32 = (x: number): number => (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 
 /** Swaps the bytes within each halfword of a 32-bit word (REV16). */
 export const rev16w = (x: number): number => ((x & 0x00ff00ff) << 8) | ((x >>> 8) & 0x00ff00ff);

@@ -14,22 +14,6 @@
  */
 import { type AccessKind, type RamRegion, SysReg } from '@hvlab/core';
 import type { InterpCpu } from './cpu.js';
-import {
-  CORTEX_A57_MMU,
-  checkS1Permission,
-  checkS2Permission,
-  type DescFetch,
-  decodeStage1,
-  decodeStage2,
-  FETCH_EXTERNAL_ABORT,
-  type MmuFault,
-  s1ptwFetch,
-  s2MemAttrIsDevice,
-  type Stage1Config,
-  type Stage2Config,
-  walkStage1,
-  walkStage2,
-} from './walker.js';
 import { pairToNumber } from './state.js';
 import { HCR, PA_BITS, SCTLR } from './sysregs.js';
 import {
@@ -43,10 +27,26 @@ import {
   P_S2R,
   P_S2W,
   P_S2X,
-  Tlb,
   TLB_MASK,
   TLB_SIZE,
+  Tlb,
 } from './tlb.js';
+import {
+  CORTEX_A57_MMU,
+  checkS1Permission,
+  checkS2Permission,
+  type DescFetch,
+  decodeStage1,
+  decodeStage2,
+  FETCH_EXTERNAL_ABORT,
+  type MmuFault,
+  type Stage1Config,
+  type Stage2Config,
+  s1ptwFetch,
+  s2MemAttrIsDevice,
+  walkStage1,
+  walkStage2,
+} from './walker.js';
 
 const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
@@ -258,7 +258,8 @@ export class Mmu {
   }
 
   /**
-   * AT S1E1R/S1E1W/S1E0R/S1E0W (Arm ARM C5.5; PAR_EL1 D23.2): the stage-1 translation of VA
+   * AT S1E1R/S1E1W/S1E0R/S1E0W (Arm ARM C5.5; PAR_EL1 D23.2; bit 11 is RES1 in both formats,
+   * NS = 1 for this Non-secure regime): the stage-1 translation of VA
    * with the permission check of the given EL and access, without using or filling the TLB.
    * Returns the PAR_EL1 value, or undefined when a stage-2 fault on the walk must go to EL2
    * (then `fault` holds it).
@@ -278,7 +279,7 @@ export class Mmu {
       if (h >>> (PA_BITS - 32) !== 0) return [1 | (0x00 << 1) | (1 << 11), 0];
       // Flat mapping: Device-nGnRnE (ATTR 0x00), outer shareable (SH = 0b10), unless HCR_EL2.DC.
       const attr = (hcr & HCR.DC) !== 0 ? 0xff : 0x00;
-      return [(vl & -4096) | (0b10 << 7) | (1 << 9), (h & 0xfff) | (attr << 24)];
+      return [(vl & -4096) | (1 << 11) | (0b10 << 7) | (1 << 9), (h & 0xfff) | (attr << 24)];
     }
     const t = walkStage1(this.stage1(), big(vl, vh), this.s1Fetch(s2on));
     if (!t.ok) {
@@ -295,12 +296,14 @@ export class Mmu {
     const sh = (attr & 0xf0) === 0 ? 0b10 : t.sh;
     const pal = t.pa % 4294967296;
     const pah = Math.floor(t.pa / 4294967296);
-    return [(pal & -4096) | (sh << 7) | (1 << 9), (pah & 0xfff) | (attr << 24)];
+    return [(pal & -4096) | (1 << 11) | (sh << 7) | (1 << 9), (pah & 0xfff) | (attr << 24)];
   }
 }
 
 /** DFSC/IFSC of a walk fault (address size 0x00+L, translation 0x04+L, AF 0x08+L, permission 0x0C+L, EA on walk 0x14+L). */
 export function faultCode(f: MmuFault): number {
-  const base = { addressSize: 0x00, translation: 0x04, accessFlag: 0x08, permission: 0x0c, externalAbort: 0x14 }[f.kind];
+  const base = { addressSize: 0x00, translation: 0x04, accessFlag: 0x08, permission: 0x0c, externalAbort: 0x14 }[
+    f.kind
+  ];
   return base + Math.max(0, f.level);
 }

@@ -43,8 +43,6 @@ export const PS_A = 1 << 8;
 export const PS_I = 1 << 7;
 export const PS_F = 1 << 6;
 export const PS_DAIF = PS_D | PS_A | PS_I | PS_F;
-/** M[4] = 1 would be AArch32: never valid here. */
-export const PS_M4 = 1 << 4;
 /** M[3:0]: EL in bits 3:2, SP select in bit 0. */
 export const PS_M = 0xf;
 /** Every PSTATE bit this CPU implements (SPSR layout, NZCV excluded). */
@@ -52,9 +50,7 @@ export const PS_IMPLEMENTED = PS_UAO | PS_PAN | PS_SS | PS_IL | PS_SSBS | PS_DAI
 
 /** Packs the flag cells into NZCV (bits 31:28). */
 export function packNzcv(R: Int32Array): number {
-  return (
-    (R[NF]! < 0 ? PS_N : 0) | (R[ZF] === 0 ? PS_Z : 0) | (R[CF] !== 0 ? PS_C : 0) | (R[VF]! < 0 ? PS_V : 0)
-  );
+  return (R[NF]! < 0 ? PS_N : 0) | (R[ZF] === 0 ? PS_Z : 0) | (R[CF] !== 0 ? PS_C : 0) | (R[VF]! < 0 ? PS_V : 0);
 }
 
 /** Sets the flag cells from NZCV in bits 31:28 of `v`. */
@@ -78,14 +74,13 @@ export function storeU64(a: Int32Array, i: number, v: bigint): void {
 }
 
 /** Reads the (lo, hi) pair at a[i] as an unsigned 64-bit BigInt. */
-export const loadU64 = (a: Int32Array, i: number): bigint =>
-  (BigInt(a[i + 1]! >>> 0) << 32n) | BigInt(a[i]! >>> 0);
+export const loadU64 = (a: Int32Array, i: number): bigint => (BigInt(a[i + 1]! >>> 0) << 32n) | BigInt(a[i]! >>> 0);
 
 /** (lo, hi) of a pair as a Number, exact below 2^53 (addresses, counters). */
 export const pairToNumber = (lo: number, hi: number): number => (hi >>> 0) * 4294967296 + (lo >>> 0);
 
 /** Splits a non-negative safe integer into the low word of a pair. */
-export const numLo = (n: number): number => n % 4294967296 | 0;
+export const numLo = (n: number): number => (n % 4294967296) | 0;
 /** Splits a non-negative safe integer into the high word of a pair. */
 export const numHi = (n: number): number => Math.floor(n / 4294967296) | 0;
 

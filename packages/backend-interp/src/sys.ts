@@ -12,28 +12,9 @@ import { SysReg, type SysRegId, sysRegFields } from '@hvlab/core';
 import { cacheMaintenanceTarget, dataFault, dcZva } from './access.js';
 import type { InterpCpu } from './cpu.js';
 import { H_RETIRED, K_EXIT, K_LOOKUP } from './emit/builder.js';
-import {
-  EC,
-  esrOf,
-  sysIss,
-  sysTrapEl1,
-  syncException,
-  takeException,
-  undefInsn,
-} from './exceptions.js';
+import { EC, esrOf, syncException, sysIss, sysTrapEl1, takeException, undefInsn } from './exceptions.js';
 import { pairAddNum } from './i64.js';
-import {
-  currentEl,
-  PC,
-  PS_DAIF,
-  PS_IL,
-  PS_M,
-  PS_PAN,
-  PS_SSBS,
-  PS_UAO,
-  PST,
-  unpackNzcv,
-} from './state.js';
+import { currentEl, PC, PS_DAIF, PS_IL, PS_M, PS_PAN, PS_SSBS, PS_UAO, PST, unpackNzcv } from './state.js';
 import { EL0R, EL0W, EL1R, EL1W, HCR, SCTLR } from './sysregs.js';
 
 const DONE = K_LOOKUP | H_RETIRED;

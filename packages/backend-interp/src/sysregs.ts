@@ -21,7 +21,7 @@
  * ID_AA64PFR1.SSBS), and no PMU (ID_AA64DFR0.PMUVer = 0).
  */
 import { HvlabError, SysReg, type SysRegId, sysRegId, sysRegName } from '@hvlab/core';
-import { currentEl, packNzcv, PS_DAIF, PS_M, PS_PAN, PS_SSBS, PS_UAO, PST, SP0, unpackNzcv } from './state.js';
+import { currentEl, PS_DAIF, PS_M, PS_PAN, PS_SSBS, PS_UAO, PST, packNzcv, SP0, SP1, unpackNzcv } from './state.js';
 
 /** What the register file needs from its CPU. */
 export interface SysHost {
@@ -141,6 +141,11 @@ export interface RegDef {
   readonly reset?: readonly [number, number];
   /** The host (EL2 side) may not write it (computed values). */
   readonly hostReadOnly?: boolean;
+  /**
+   * Kept by Cpu.reset(): the hypervisor's controls (EL2 registers), the identification
+   * registers it may have sanitised, and CNTFRQ_EL0 (set by firmware).
+   */
+  readonly keep?: boolean;
 }
 
 const hcrBit =
@@ -203,11 +208,11 @@ const CLIDR = 0x0a200023;
 const CCSIDR: Readonly<Record<number, number>> = { 0: 0x701fe00a, 1: 0x201fe012, 2: 0x70ffe07a };
 
 /** ID_AA64MMFR0_EL1: PARange 0b0100 (44 bits), ASIDBits 16, BigEnd, SNSMem; 4K and 64K granules. */
-export const MMFR0 = 0x00001124;
+const MMFR0 = 0x00001124;
 /** Physical address size in bits (ID_AA64MMFR0_EL1.PARange = 0b0100). */
 export const PA_BITS = 44;
 
-const VMID_ASID_ALL: readonly [number, number] = [-1, -1];
+const ALL_BITS: readonly [number, number] = [-1, -1];
 
 export class SysRegFile {
   readonly defs = new Map<SysRegId, RegDef>();
@@ -243,12 +248,12 @@ export class SysRegFile {
       read: (f) => f.copy(SysReg.VMPIDR_EL2),
       write: (f, lo, hi) => f.store(SysReg.VMPIDR_EL2, lo, hi),
     });
-    add({ id: SysReg.VPIDR_EL2, access: 0, reset: [lo32(midr), hi32(midr)] });
-    add({ id: SysReg.VMPIDR_EL2, access: 0, reset: [lo32(mpidr), hi32(mpidr)] });
-    add({ id: SysReg.REVIDR_EL1, access: RO1, el2Trap: hcrBit(HCR.TID1), reset: [0, 0] });
-    add({ id: AIDR_EL1, access: RO1, el2Trap: hcrBit(HCR.TID1), reset: [0, 0] });
+    add({ id: SysReg.VPIDR_EL2, access: 0, reset: [lo32(midr), hi32(midr)], keep: true });
+    add({ id: SysReg.VMPIDR_EL2, access: 0, reset: [lo32(mpidr), hi32(mpidr)], keep: true });
+    add({ id: SysReg.REVIDR_EL1, access: RO1, el2Trap: hcrBit(HCR.TID1), reset: [0, 0], keep: true });
+    add({ id: AIDR_EL1, access: RO1, el2Trap: hcrBit(HCR.TID1), reset: [0, 0], keep: true });
     const id3 = (id: SysRegId, lo: number, hi = 0): void =>
-      add({ id, access: RO1, el2Trap: hcrBit(HCR.TID3), reset: [lo, hi] });
+      add({ id, access: RO1, el2Trap: hcrBit(HCR.TID3), reset: [lo, hi], keep: true });
     // EL0..EL3 AArch64 only; FP = AdvSIMD = 0xF (absent); GIC = 1 (system register interface).
     id3(SysReg.ID_AA64PFR0_EL1, 0x01ff1111);
     id3(SysReg.ID_AA64PFR1_EL1, 0x20); // SSBS = 0b0010 (PSTATE.SSBS and the SSBS register)
@@ -269,6 +274,7 @@ export class SysRegFile {
       el0Trap: sctlrClear(SCTLR.UCT),
       el2Trap: hcrBit(HCR.TID2),
       reset: [0x8444c004 | 0, 0],
+      keep: true,
     });
     add({
       id: SysReg.DCZID_EL0,
@@ -282,7 +288,7 @@ export class SysRegFile {
         f.set(4 | (prohibited ? 16 : 0), 0);
       },
     });
-    add({ id: SysReg.CLIDR_EL1, access: RO1, el2Trap: hcrBit(HCR.TID2), reset: [CLIDR, 0] });
+    add({ id: SysReg.CLIDR_EL1, access: RO1, el2Trap: hcrBit(HCR.TID2), reset: [CLIDR, 0], keep: true });
     add({
       id: SysReg.CCSIDR_EL1,
       access: RO1,
@@ -370,6 +376,17 @@ export class SysRegFile {
         R[SP0 + 1] = hi;
       },
     });
+    // SP_EL1 is accessible from EL2 and EL3 only: MRS/MSR at EL1 are UNDEFINED.
+    add({
+      id: SysReg.SP_EL1,
+      access: 0,
+      read: (f) => f.set(R[SP1]!, R[SP1 + 1]!),
+      write: (_f, lo, hi) => {
+        R[SP1] = lo;
+        R[SP1 + 1] = hi;
+      },
+      keep: true,
+    });
     add({
       id: SysReg.SPSel,
       access: RW1,
@@ -417,6 +434,7 @@ export class SysRegFile {
       access: ROALL,
       el0Trap: el0Count(CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN),
       reset: [62_500_000, 0],
+      keep: true,
     });
     add({
       id: SysReg.CNTPCT_EL0,
@@ -436,13 +454,14 @@ export class SysRegFile {
     this.timerRegs(add, 'P', el0Count(CNTKCTL_EL0PTEN), cnthctlClear(CNTHCTL_EL1PCEN));
     this.timerRegs(add, 'V', el0Count(CNTKCTL_EL0VTEN), undefined);
     add({ id: SysReg.CNTKCTL_EL1, access: RW1, mask: [0x3ff, 0], reset: [0, 0] });
-    add({ id: SysReg.CNTHCTL_EL2, access: 0, reset: [CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, 0] });
-    add({ id: SysReg.CNTVOFF_EL2, access: 0, reset: [0, 0] });
+    add({ id: SysReg.CNTHCTL_EL2, access: 0, reset: [CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN, 0], keep: true });
+    add({ id: SysReg.CNTVOFF_EL2, access: 0, reset: [0, 0], keep: true });
 
     // ── EL2 controls programmed by the TypeScript hypervisor ──
     add({
       id: SysReg.HCR_EL2,
       access: 0,
+      keep: true,
       reset: [HCR.RW, 0],
       write: (f, lo, hi) => {
         const old = f.lo(SysReg.HCR_EL2);
@@ -455,6 +474,7 @@ export class SysRegFile {
       add({
         id,
         access: 0,
+        keep: true,
         reset: [0, 0],
         write: (f, lo, hi) => {
           f.store(id, lo, hi);
@@ -463,7 +483,7 @@ export class SysRegFile {
       });
     s2(SysReg.VTTBR_EL2);
     s2(SysReg.VTCR_EL2);
-    for (const id of EL2_REGS) add({ id, access: 0, reset: [0, 0] });
+    for (const id of EL2_REGS) add({ id, access: 0, reset: [0, 0], keep: true });
 
     // ── Debug (storage only) ──
     const dbg = mdcrBit(MDCR_TDA);
@@ -488,7 +508,8 @@ export class SysRegFile {
     add({ id: DBG.DBGCLAIMCLR_EL1, access: RW1, el2Trap: dbg, mask: [0xff, 0], reset: [0, 0] });
     add({ id: DBG.DBGAUTHSTATUS_EL1, access: RO1, el2Trap: dbg, reset: [0xaa, 0] });
     for (let n = 0; n < 2; n++)
-      for (let op2 = 4; op2 <= 7; op2++) add({ id: sysRegId(2, 0, 0, n, op2), access: RW1, el2Trap: dbg, reset: [0, 0] });
+      for (let op2 = 4; op2 <= 7; op2++)
+        add({ id: sysRegId(2, 0, 0, n, op2), access: RW1, el2Trap: dbg, reset: [0, 0] });
 
     let slots = 0;
     for (const d of defs) {
@@ -534,20 +555,21 @@ export class SysRegFile {
       write: (f, lo, _hi, k) => {
         f.count(which, k);
         const cl = (f.v[0]! + lo) | 0;
-        const carry = (cl >>> 0) < (f.v[0]! >>> 0) ? 1 : 0;
+        const carry = cl >>> 0 < f.v[0]! >>> 0 ? 1 : 0;
         f.store(cval, cl, (f.v[1]! + (lo >> 31) + carry) | 0);
       },
     });
   }
 
-  /** Restores every stored register to its reset value. */
-  reset(): void {
-    this.S.fill(0);
+  /**
+   * Restores stored registers to their reset values: all of them, or (`keepHost`) all but the
+   * ones marked `keep` (Cpu.reset()).
+   */
+  reset(keepHost = false): void {
     for (const d of this.defs.values()) {
-      if (d.slot >= 0 && d.reset) {
-        this.S[d.slot * 2] = d.reset[0];
-        this.S[d.slot * 2 + 1] = d.reset[1];
-      }
+      if (d.slot < 0 || (keepHost && d.keep)) continue;
+      this.S[d.slot * 2] = d.reset ? d.reset[0] : 0;
+      this.S[d.slot * 2 + 1] = d.reset ? d.reset[1] : 0;
     }
     this.timerCtl.fill(0);
   }
@@ -584,7 +606,7 @@ export class SysRegFile {
   }
 
   setNum(n: number): void {
-    this.v[0] = n % 4294967296 | 0;
+    this.v[0] = (n % 4294967296) | 0;
     this.v[1] = Math.floor(n / 4294967296) | 0;
   }
 
@@ -605,7 +627,7 @@ export class SysRegFile {
       return;
     }
     if (d.slot < 0) return;
-    const m = d.mask ?? VMID_ASID_ALL;
+    const m = d.mask ?? ALL_BITS;
     this.S[d.slot * 2] = lo & m[0];
     this.S[d.slot * 2 + 1] = hi & m[1];
   }
@@ -629,7 +651,7 @@ export class SysRegFile {
     const oh = this.hi(SysReg.CNTVOFF_EL2);
     const l = this.v[0]!;
     this.v[0] = (l - ol) | 0;
-    this.v[1] = (this.v[1]! - oh - ((l >>> 0) < (ol >>> 0) ? 1 : 0)) | 0;
+    this.v[1] = (this.v[1]! - oh - (l >>> 0 < ol >>> 0 ? 1 : 0)) | 0;
   }
 
   /** The counter a timer compares against (physical or virtual), into v. */
@@ -664,4 +686,4 @@ export const PSTATE_VIEWS: ReadonlySet<SysRegId> = new Set([
   SysReg.SP_EL0,
 ]);
 
-export { DBG, AIDR_EL1, EL0R, EL0W, EL1R, EL1W };
+export { AIDR_EL1, DBG, EL0R, EL0W, EL1R, EL1W };

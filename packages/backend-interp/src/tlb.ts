@@ -26,7 +26,7 @@
  * flushes the whole table, because other fragments of the same block must go too.
  */
 
-export const TLB_BITS = 10;
+const TLB_BITS = 10;
 export const TLB_SIZE = 1 << TLB_BITS;
 export const TLB_MASK = TLB_SIZE - 1;
 export const MMU_IDX_COUNT = 3;

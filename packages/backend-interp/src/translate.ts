@@ -89,6 +89,7 @@ type Factory = (R: Int32Array, H: object, T: Int32Array, X: typeof I64, L: Tlb) 
 /** Generates the source of a block (exported for tests and debugging). */
 export function blockSource(req: TranslateRequest): { source: string; builder: BlockBuilder; count: number } {
   const b = new BlockBuilder(req.vaLo, req.vaHi, req.flags);
+  b.allowLoop = req.isBreakpoint === undefined;
   const max = req.flags & F_SINGLE ? 1 : MAX_BLOCK;
   const startOff = req.pa & 4095;
   let count = 0;

@@ -1,8 +1,6 @@
 /**
- * The reference stage-1/stage-2 walker of @hvlab/core (packages/core/src/mmu), which the TLB
- * fills and AT instructions use. team.md says core's index re-exports it; until that export
- * exists this module imports the workspace source directly, so that only this file changes
- * when it does.
+ * The reference stage-1/stage-2 walker of @hvlab/core (packages/core/src/mmu), used by the TLB
+ * fills and the AT instructions (mmu.ts): one place naming what this backend takes from it.
  */
 export {
   CORTEX_A57_MMU,
@@ -13,10 +11,10 @@ export {
   decodeStage2,
   FETCH_EXTERNAL_ABORT,
   type MmuFault,
-  s1ptwFetch,
-  s2MemAttrIsDevice,
   type Stage1Config,
   type Stage2Config,
+  s1ptwFetch,
+  s2MemAttrIsDevice,
   walkStage1,
   walkStage2,
-} from '../../core/src/mmu/index.js';
+} from '@hvlab/core';

@@ -16,7 +16,7 @@ const f = field;
 /** Code that transfers control to a direct target (a loop back-edge when it is the block start). */
 function jump(b: BlockBuilder, target: [number, number]): string {
   b.link0 = target;
-  const self = target[0] === b.startLo && target[1] === b.startHi && (b.flags & F_SINGLE) === 0;
+  const self = b.allowLoop && target[0] === b.startLo && target[1] === b.startHi && (b.flags & F_SINGLE) === 0;
   if (!self) return b.exit(K_CHAIN0, target[0], target[1], b.k + 1);
   b.loop = true;
   const len = b.k + 1;

@@ -38,7 +38,8 @@ export const H_SMC = 4;
 export const H_RETIRED = 8;
 
 /** Block key flags (what changes the meaning of translated code). */
-export const F_EL_SHIFT = 0; // bits 1:0 = EL
+/** Bits 1:0: the EL. */
+export const F_EL_MASK = 3;
 export const F_SPSEL = 1 << 2;
 export const F_PAN = 1 << 3;
 export const F_UAO = 1 << 4;
@@ -66,6 +67,8 @@ export class BlockBuilder {
   pcHi = 0;
   /** The block branches back to its own start (wrapped in a loop). */
   loop = false;
+  /** Loops may be formed (not while breakpoints are set: every pass must reach the dispatcher). */
+  allowLoop = true;
   /** The block's last instruction already ended it (no fall-through exit needed). */
   ended = false;
   /** Instructions in one pass of the block. */
@@ -84,7 +87,7 @@ export class BlockBuilder {
   }
 
   get el(): number {
-    return (this.flags >> F_EL_SHIFT) & 3;
+    return this.flags & F_EL_MASK;
   }
 
   /** The state slot of the current SP (SP_EL0 at EL0 or with SPSel = 0, else SP_EL1). */

@@ -30,7 +30,9 @@ export function shiftConst(b: BlockBuilder, v: Pair, type: number, amt: number, 
   const [l, h] = v;
   const tl = b.tmp();
   if (!sf) {
-    const e = [`${l} << ${amt}`, `${l} >>> ${amt}`, `${l} >> ${amt}`, `(${l} >>> ${amt}) | (${l} << ${32 - amt})`][type]!;
+    const e = [`${l} << ${amt}`, `${l} >>> ${amt}`, `${l} >> ${amt}`, `(${l} >>> ${amt}) | (${l} << ${32 - amt})`][
+      type
+    ]!;
     b.emit(`${tl} = ${e};`);
     return [tl, '0'];
   }
@@ -160,7 +162,15 @@ function adcSbc(b: BlockBuilder, sf: boolean, a: Pair, c: Pair, sub: boolean, fl
 }
 
 /** AND/ORR/EOR (with inverted second operand for BIC/ORN/EON), ANDS/BICS set N and Z, C = V = 0. */
-function logic(b: BlockBuilder, op: '&' | '|' | '^', sf: boolean, a: Pair, c: Pair, inv: boolean, flags: boolean): Pair {
+function logic(
+  b: BlockBuilder,
+  op: '&' | '|' | '^',
+  sf: boolean,
+  a: Pair,
+  c: Pair,
+  inv: boolean,
+  flags: boolean,
+): Pair {
   const rl = b.tmp();
   const cl = inv ? `~${c[0]}` : c[0];
   b.emit(`${rl} = ${a[0]} ${op} ${cl};`);
@@ -340,7 +350,8 @@ const EXTR: Emitter = (b, d) => {
     return;
   }
   if (lsb === 0) b.setX(rd, ml, mh);
-  else if (lsb < 32) b.setX(rd, `(${ml} >>> ${lsb}) | (${mh} << ${32 - lsb})`, `(${mh} >>> ${lsb}) | (${nl} << ${32 - lsb})`);
+  else if (lsb < 32)
+    b.setX(rd, `(${ml} >>> ${lsb}) | (${mh} << ${32 - lsb})`, `(${mh} >>> ${lsb}) | (${nl} << ${32 - lsb})`);
   else if (lsb === 32) b.setX(rd, mh, nl);
   else {
     const s = lsb - 32;

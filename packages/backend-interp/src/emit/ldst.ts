@@ -158,7 +158,10 @@ function loadExcl(pairForm: boolean, acquire: boolean): Emitter {
     const rt = f(d, 'rt');
     const rt2 = pairForm ? f(d, 'rt2') : -1;
     const log2 = pairForm ? 2 + f(d, 'sz') : f(d, 'size');
-    b.helper(`H.ldxr(${rn}, ${rt}, ${rt2}, ${log2}, ${acquire}, ${b.dataIdx}, ${b.bigEndian})`, [rt, ...(rt2 >= 0 ? [rt2] : [])]);
+    b.helper(`H.ldxr(${rn}, ${rt}, ${rt2}, ${log2}, ${acquire}, ${b.dataIdx}, ${b.bigEndian})`, [
+      rt,
+      ...(rt2 >= 0 ? [rt2] : []),
+    ]);
   };
 }
 
