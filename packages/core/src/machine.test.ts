@@ -231,7 +231,16 @@ describe('Machine run loop', () => {
 
   it('runs secondaries only once powered on, catching their clocks up to now', () => {
     const { m, cpus } = machineWith([[], []]);
+    const slices: [number, number, number][] = [];
+    m.events.on('slice', (c, s, e) => slices.push([c, s, e]));
+    expect(m.hasRun).toBe(false);
     m.run({ maxInstructions: 300, quantum: 100 });
+    expect(m.hasRun).toBe(true);
+    expect(slices).toEqual([
+      [0, 0, 100],
+      [0, 100, 200],
+      [0, 200, 300],
+    ]);
     expect(cpus[1]!.retired).toBe(0);
     m.powerOn(1);
     expect(cpus[1]!.time).toBe(300);

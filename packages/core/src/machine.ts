@@ -75,6 +75,11 @@ export interface MachineEvents {
   systemEvent: (e: SystemEvent) => void;
   /** Guest did something the machine answered with a default (UNDEF, external abort). */
   unhandled: (cpu: number, what: string) => void;
+  /**
+   * A CPU ran a slice: its local time went from `start` to `end` (instruction-times). While one
+   * CPU runs, every other runnable CPU waits: models such as PV stolen time account it here.
+   */
+  slice: (cpu: number, start: number, end: number) => void;
 }
 
 export type ExitHandler<K extends ExitKind> = (cpu: Cpu, exit: Extract<Exit, { kind: K }>, machine: Machine) => void;
@@ -123,6 +128,7 @@ export class Machine {
   private readonly sysRegHandlers = new Map<SysRegId, SysRegHandler>();
   private platform: InterruptPlatform | undefined;
   private pendingStop: RunResult | undefined;
+  private ranOnce = false;
   private readonly exitCounts = Object.fromEntries(EXIT_KINDS.map((k) => [k, 0])) as Record<ExitKind, number>;
 
   constructor(opts: MachineOptions) {
@@ -199,6 +205,11 @@ export class Machine {
     this.pendingStop ??= { reason: 'stopped' };
   }
 
+  /** True once any CPU has executed (KVM's kvm_vm_has_ran_once: configuration then locks). */
+  get hasRun(): boolean {
+    return this.ranOnce;
+  }
+
   /** The latest local time (instruction-times) among powered-on CPUs. */
   get time(): number {
     return this.now();
@@ -255,7 +266,10 @@ export class Machine {
     const observer = this.events.listenerCount('exception') > 0 ? this.emitException : undefined;
     if (cpu.onException !== observer) cpu.onException = observer;
     const budget = Math.max(1, Math.min(quantum, limit - total, cpu.timerDeadline()));
+    const start = cpu.time;
+    this.ranOnce = true;
     const exit = cpu.run(budget);
+    if (this.events.listenerCount('slice') > 0) this.events.emit('slice', cpu.index, start, cpu.time);
     this.exitCounts[exit.kind]++;
     if (this.events.listenerCount('exit') > 0) this.events.emit('exit', cpu.index, exit);
     const result = this.route(cpu, exit);
