@@ -70,11 +70,12 @@ compile() {
 }
 
 # guest NAME SOURCES... : NAME.elf from the common runtime plus the guest's own sources.
+# GUEST_CFLAGS (a space-separated string, normally empty) adds compiler flags, e.g. -DHVC_CALLS=N.
 guest() {
   local name="$1"
   shift
   local objs
-  EXTRA_CFLAGS=()
+  read -r -a EXTRA_CFLAGS <<<"${GUEST_CFLAGS:-}"
   mapfile -t objs < <(compile "$OUT/obj/$name" "${COMMON_SRCS[@]}" "$@")
   "$CC" "${LDFLAGS[@]}" -o "$OUT/$name.elf" "${objs[@]}"
 }
@@ -93,6 +94,12 @@ guest boot boot/main.c
 raw boot
 guest boot-image common/image_header.S boot/main.c
 raw boot-image
+guest smp common/smccc.c smp/main.c smp/entry.S
+guest smccc common/smccc.c smccc/main.c
+# The HVC round-trip benchmark for N = 10,000 and 1,000,000 calls (subtraction method).
+for calls in 10000 1000000; do
+  GUEST_CFLAGS="-DHVC_CALLS=$calls" guest "hvc-bench-$calls" common/smccc.c hvc-bench/main.c hvc-bench/loop.S
+done
 
 # The standard benchmark (../shared/bench, copied unchanged into bench/), built with the flags of
 # its README (-O2 -mgeneral-regs-only -ffreestanding -nostdlib -static -fno-pie -no-pie, its own

@@ -11,7 +11,7 @@
 #   6. runs every package's tests (turbo run test, vitest),
 # then prints one plain line `N passed, N failed` (tests, plus one failure per failed step) and
 # exits non-zero if anything failed. Every step runs even after an earlier one failed (except
-# when the install itself fails), so one run shows every problem.
+# when the install itself fails; turbo runs with --continue), so one run shows every problem.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -89,15 +89,15 @@ log "pnpm install --frozen-lockfile"
 pnpm install --frozen-lockfile --reporter=append-only </dev/null || abort "pnpm install failed"
 
 # ---- 4-5. build, typecheck, lint, guests ----------------------------------------------------
-step build pnpm exec turbo run build --output-logs=errors-only
-step typecheck pnpm exec turbo run typecheck --output-logs=errors-only
+step build pnpm exec turbo run build --continue --output-logs=errors-only
+step typecheck pnpm exec turbo run typecheck --continue --output-logs=errors-only
 step lint pnpm exec biome check .
 step guests bash guests/build.sh --check
 
 # ---- 6. tests -------------------------------------------------------------------------------
 find . -name "$RESULT_FILE" -not -path '*/node_modules/*' -delete
 # --force: always run (a cached test task would replay its log without producing results).
-step test pnpm exec turbo run test --force --concurrency=1 --output-logs=new-only \
+step test pnpm exec turbo run test --force --continue --concurrency=1 --output-logs=new-only \
   -- --reporter=default --reporter=json "--outputFile.json=$RESULT_FILE"
 
 # ---- summary --------------------------------------------------------------------------------

@@ -5,11 +5,24 @@
  */
 import { createInterpCpu } from '@hvlab/backend-interp';
 import { createVirtMachine } from '@hvlab/board';
-import type { RunResult } from '@hvlab/core';
+import type { Machine, RunResult } from '@hvlab/core';
 import { installPsci } from '@hvlab/psci';
 import { GUEST_RAM_BYTES } from './qemu.js';
 
+/**
+ * The firmware hvlab plays for a guest:
+ * - 'qemu': PSCI over HVC as QEMU 7.2's built-in firmware answers it, for guests whose output is
+ *   compared with QEMU's;
+ * - 'kvm': KVM's defaults for a guest (PSCI version, every SMCCC service, PV time with its IPA
+ *   set), for guests whose expected output comes from the reference (guests/smccc/EXPECTED.md).
+ */
+export type HvlabFirmware = 'qemu' | 'kvm';
+
 export interface HvlabOptions {
+  /** Which firmware answers the guest's HVCs (default 'qemu'). */
+  readonly firmware?: HvlabFirmware;
+  /** Number of CPUs (QEMU's -smp; default 1). Secondaries start OFF, for PSCI CPU_ON. */
+  readonly cpus?: number;
   /** Instruction limit: a guest that has not powered off by then ends with 'maxInstructions'. */
   readonly maxInstructions: number;
   /** Console input, typed once the guest has printed `after` (as the QEMU harness does). */
@@ -25,6 +38,18 @@ export interface HvlabResult {
   readonly retired: number;
 }
 
+/** Installs the firmware `firmware` names (see HvlabFirmware) on the machine's HVC conduit. */
+function installFirmware(machine: Machine, firmware: HvlabFirmware): void {
+  switch (firmware) {
+    case 'qemu':
+    case 'kvm':
+      installPsci(machine, { conduit: 'hvc' });
+      return;
+    default:
+      throw new Error(`unknown firmware ${JSON.stringify(firmware)}`);
+  }
+}
+
 /** Instructions between checks for a prompt when console input is pending. */
 const INPUT_SLICE = 10_000;
 
@@ -34,12 +59,13 @@ export function runHvlab(image: Uint8Array, opts: HvlabOptions): HvlabResult {
   const vm = createVirtMachine({
     cpuFactory: createInterpCpu,
     kernel: image,
+    cpus: opts.cpus ?? 1,
     memoryBytes: GUEST_RAM_BYTES,
     onConsole: (bytes) => {
       for (const b of bytes) out.push(b);
     },
   });
-  installPsci(vm.machine, { conduit: 'hvc' });
+  installFirmware(vm.machine, opts.firmware ?? 'qemu');
   const text = () => Buffer.from(out).toString('latin1');
   let result: RunResult;
   let pending = opts.input;

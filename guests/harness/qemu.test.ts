@@ -38,6 +38,14 @@ describe('runQemu', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
 
+  test('cpus gives the machine that many CPUs (-smp), the secondaries powered off', async () => {
+    const one = await runQemu(prebuiltPath('smp.elf'), { timeoutMs: 20_000 });
+    expect(one.stdout).toContain('before: AFFINITY_INFO(0x1, level 0) = INVALID_PARAMETERS FAIL\n');
+    const four = await runQemu(prebuiltPath('smp.elf'), { timeoutMs: 20_000, cpus: 4 });
+    expect(four.stdout).toContain('before: AFFINITY_INFO(0x1, level 0) = OFF ok\n');
+    expect(() => runQemu(prebuiltPath('smp.elf'), { cpus: 0 })).toThrow(/cpus must be a positive integer/);
+  });
+
   test('is QEMU 7.2, the version the expected outputs were captured with', () => {
     expect(qemuVersion()).toMatch(/^7\.2\./);
   });

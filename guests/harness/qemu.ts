@@ -46,6 +46,8 @@ export interface QemuResult {
 export interface QemuOptions {
   /** Wall-clock limit; QEMU is killed after it (default 30 s). */
   readonly timeoutMs?: number;
+  /** Number of CPUs (`-smp N`; default 1). QEMU's PSCI starts the secondaries powered off. */
+  readonly cpus?: number;
   /** Extra arguments appended to the command line. */
   readonly extraArgs?: readonly string[];
   /**
@@ -102,7 +104,10 @@ export function qemuVersion(): string {
 export function runQemu(path: string, opts: QemuOptions = {}): Promise<QemuResult> {
   const qemu = requireQemu();
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const args = [...QEMU_MACHINE_ARGS, '-kernel', path, ...(opts.extraArgs ?? [])];
+  const cpus = opts.cpus ?? 1;
+  if (!Number.isInteger(cpus) || cpus < 1) throw new Error(`runQemu: cpus must be a positive integer, not ${cpus}`);
+  const smp = cpus === 1 ? [] : ['-smp', String(cpus)];
+  const args = [...QEMU_MACHINE_ARGS, ...smp, '-kernel', path, ...(opts.extraArgs ?? [])];
   return new Promise((resolve, reject) => {
     const input = opts.input;
     const child = spawn(qemu, args, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });

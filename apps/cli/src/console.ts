@@ -17,12 +17,15 @@ export interface OutStream {
 
 export interface InStream {
   on(event: 'data', fn: (chunk: Buffer | string) => void): unknown;
+  on(event: 'end' | 'close', fn: () => void): unknown;
   on(event: 'error', fn: (err: Error) => void): unknown;
   off(event: 'data', fn: (chunk: Buffer | string) => void): unknown;
+  off(event: 'end' | 'close', fn: () => void): unknown;
   off(event: 'error', fn: (err: Error) => void): unknown;
   pause(): unknown;
   resume(): unknown;
   readonly isTTY?: boolean;
+  readonly readableEnded?: boolean;
   setRawMode?(mode: boolean): unknown;
 }
 
@@ -65,12 +68,19 @@ const CTRL_A = 0x01;
 export class ConsoleIn {
   private escape = false;
   private raw = false;
+  private waiters: (() => void)[] = [];
+  /** stdin has ended (EOF, closed or broken): no more input will come. */
+  ended = false;
   private readonly onData = (chunk: Buffer | string): void => {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    this.deliver(this.raw ? this.filterEscapes(bytes) : bytes);
+    const forGuest = this.raw ? this.filterEscapes(bytes) : bytes;
+    if (forGuest.length > 0) this.deliver(forGuest);
+    this.wake();
   };
-  private readonly onError = (): void => {
-    // A closed or broken stdin just means no more input for the guest.
+  // A closed or broken stdin just means no more input for the guest.
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.wake();
   };
 
   constructor(
@@ -84,17 +94,36 @@ export class ConsoleIn {
       this.input.setRawMode(true);
       this.raw = true;
     }
+    if (this.input.readableEnded) this.ended = true;
     this.input.on('data', this.onData);
-    this.input.on('error', this.onError);
+    this.input.on('end', this.onEnd);
+    this.input.on('close', this.onEnd);
+    this.input.on('error', this.onEnd);
     this.input.resume();
   }
 
   stop(): void {
     this.input.off('data', this.onData);
-    this.input.off('error', this.onError);
+    this.input.off('end', this.onEnd);
+    this.input.off('close', this.onEnd);
+    this.input.off('error', this.onEnd);
     if (this.raw) this.input.setRawMode?.(false);
     this.raw = false;
     this.input.pause();
+    this.wake();
+  }
+
+  /** Resolves at the next input, end of input, or wake(). */
+  activity(): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Releases everyone waiting in activity() (input arrived, or the run is being stopped). */
+  wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
   }
 
   /** Applies the Ctrl-A escapes; returns the bytes meant for the guest. */

@@ -92,6 +92,13 @@ export function outcomeOf(r: RunResult, maxInstructions: number | undefined): Ou
         status: EXIT.UNHANDLED_EXIT,
         message: `CPU ${r.cpu} stopped on an unhandled ${r.exit.kind} exit${describeExit(r)}`,
       };
+    case 'hypercall':
+      // A firmware model forwarded the call to the VMM (an SMCCC filter's FWD_TO_USER); the CLI
+      // configures no such forwarding, so it has no answer to give.
+      return {
+        status: EXIT.UNHANDLED_EXIT,
+        message: `CPU ${r.call.cpu} made a call forwarded to the VMM (function 0x${(r.call.nr >>> 0).toString(16).padStart(8, '0')}, ${r.call.conduit.toUpperCase()} #${r.call.imm}), which hvlab run does not answer`,
+      };
     case 'breakpoint':
       // The CLI sets no breakpoints, so one firing is a bug.
       return {

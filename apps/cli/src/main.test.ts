@@ -44,6 +44,12 @@ interface Result {
 }
 
 async function hvlab(...argv: string[]): Promise<Result> {
+  const stdin = new PassThrough();
+  stdin.end();
+  return hvlabWith(stdin, argv);
+}
+
+async function hvlabWith(stdin: PassThrough, argv: string[]): Promise<Result> {
   const out: Buffer[] = [];
   let err = '';
   const sink = (push: (c: Buffer) => void) => ({
@@ -53,8 +59,6 @@ async function hvlab(...argv: string[]): Promise<Result> {
       return true;
     },
   });
-  const stdin = new PassThrough();
-  stdin.end();
   const status = await main(argv, {
     stdin,
     stdout: sink((c) => out.push(c)),
@@ -202,6 +206,26 @@ describe('runs', () => {
     const r = await hvlab('run', '--kernel', WAIT);
     expect(r.status).toBe(EXIT.HALTED);
     expect(r.stderr).toMatch(/^hvlab: guest halted: /);
+  });
+
+  it('stdin feeds the UART: piped input, and input that arrives while the guest waits', async () => {
+    const UART = join(ROOT, 'guests/prebuilt/uart.elf');
+    const piped = new PassThrough();
+    piped.end('hvlab reads a line\n');
+    const r = await hvlabWith(piped, ['run', '--kernel', UART]);
+    expect(r.status).toBe(EXIT.OK);
+    expect(r.stdout.toString('latin1')).toContain('uart: got "HVLAB READS A LINE" (18 bytes');
+    // The guest halts in WFI waiting for input; hvlab waits for stdin instead of giving up.
+    const late = new PassThrough();
+    const run = hvlabWith(late, ['run', '--kernel', UART]);
+    setTimeout(() => late.end('later\n'), 200);
+    const r2 = await run;
+    expect(r2.status).toBe(EXIT.OK);
+    expect(r2.stdout.toString('latin1')).toContain('uart: got "LATER" (5 bytes');
+    // Without input (stdin at EOF) the same guest can never wake: exit 12.
+    const none = await hvlab('run', '--kernel', UART);
+    expect(none.status).toBe(EXIT.HALTED);
+    expect(none.stdout.toString('latin1')).toContain('uart: waiting for a line');
   });
 
   it('--smp and --memory are accepted by the board', async () => {

@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { CommanderError } from '@commander-js/extra-typings';
 import { isHvlabError, type RunResult } from '@hvlab/core';
 import pc from 'picocolors';
-import { boot } from './compose.js';
+import { type Booted, boot } from './compose.js';
 import { ConsoleIn, ConsoleOut, type InStream, type OutStream } from './console.js';
 import { EXIT, outcomeOf } from './exit-codes.js';
 import { checkRunOptions, type RunConfig } from './options.js';
@@ -110,7 +110,15 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
   const initrd = await readInput('--initrd', cfg.initrdPath);
   const dtb = await readInput('--dtb', cfg.dtbPath);
   const out = new ConsoleOut(io.stdout);
-  const booted = boot({ cfg, kernel, initrd, dtb, onConsole: out.write });
+  let booted: Booted;
+  try {
+    booted = boot({ cfg, kernel, initrd, dtb, onConsole: out.write });
+  } catch (e) {
+    // Every flag value was checked before: what the board refuses now is a file's content
+    // (a malformed image or DTB, or one that does not fit in RAM).
+    if (isHvlabError(e)) throw new UserError(EXIT.IMAGE, e.message);
+    throw e;
+  }
 
   if (cfg.dumpDtbPath !== undefined) {
     try {
@@ -122,14 +130,27 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
   }
 
   const { machine } = booted;
+  if (!machine) throw new Error('boot() returned no machine for a run with a kernel');
   const input = new ConsoleIn(io.stdin, booted.sendInput, () => machine.stop());
-  const onSigint = () => machine.stop();
+  const onSigint = () => {
+    machine.stop();
+    input.wake();
+  };
   if (io.handleSignals) process.on('SIGINT', onSigint);
   input.start();
   let result: RunResult;
   const t0 = performance.now();
+  const limit = cfg.maxInstructions;
   try {
-    result = await machine.runAsync(cfg.maxInstructions === undefined ? {} : { maxInstructions: cfg.maxInstructions });
+    for (;;) {
+      const left = limit === undefined ? undefined : Math.max(0, limit - machine.stats.retired);
+      result = await machine.runAsync(left === undefined ? {} : { maxInstructions: left });
+      // A guest waiting (WFI) for console input halts the machine: nothing it knows of can wake
+      // it. While stdin is open the input can: wait for it, then resume.
+      const waiting = machine.cpus.some((_, i) => machine.powerState(i) === 'waiting');
+      if (result.reason !== 'halted' || !waiting || input.ended) break;
+      await input.activity();
+    }
   } finally {
     input.stop();
     if (io.handleSignals) process.off('SIGINT', onSigint);

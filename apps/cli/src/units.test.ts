@@ -133,6 +133,12 @@ describe('exit statuses', () => {
     expect(outcomeOf({ reason: 'unhandledExit', cpu: 2, exit: BUDGET_EXIT }, undefined).message).toBe(
       'CPU 2 stopped on an unhandled budget exit',
     );
+    expect(
+      outcomeOf({ reason: 'hypercall', call: { cpu: 1, conduit: 'smc', imm: 0, nr: 0x8600_0040 } }, undefined),
+    ).toEqual({
+      status: 13,
+      message: 'CPU 1 made a call forwarded to the VMM (function 0x86000040, SMC #0), which hvlab run does not answer',
+    });
     expect(outcomeOf({ reason: 'breakpoint', cpu: 0, pc: 0x4008_0000n }, undefined).status).toBe(EXIT.INTERNAL);
   });
 });
@@ -176,7 +182,7 @@ describe('console', () => {
   });
 
   function fakeIn(isTTY: boolean) {
-    const handlers: Record<string, ((x: never) => void)[]> = { data: [], error: [] };
+    const handlers: Record<string, ((x: never) => void)[]> = { data: [], end: [], close: [], error: [] };
     const state = { raw: [] as boolean[], paused: 0, resumed: 0 };
     const input = {
       isTTY,
@@ -212,7 +218,32 @@ describe('console', () => {
     expect(quit).toBe(0);
     expect(state.raw).toEqual([]);
     expect([state.resumed, state.paused]).toEqual([1, 1]);
-    expect(handlers.data).toEqual([]);
+    expect(Object.values(handlers).flat()).toEqual([]);
+  });
+
+  it('activity() resolves on input, on wake() and at the end of input', async () => {
+    const { input, send, handlers } = fakeIn(false);
+    const cin = new ConsoleIn(
+      input,
+      () => {},
+      () => {},
+    );
+    cin.start();
+    const order: string[] = [];
+    const a = cin.activity().then(() => order.push('data'));
+    send('x');
+    await a;
+    const b = cin.activity().then(() => order.push('wake'));
+    cin.wake();
+    await b;
+    expect(cin.ended).toBe(false);
+    const c = cin.activity().then(() => order.push('end'));
+    for (const h of handlers.end!) h(undefined as never);
+    await c;
+    expect(cin.ended).toBe(true);
+    await cin.activity();
+    expect(order).toEqual(['data', 'wake', 'end']);
+    cin.stop();
   });
 
   it('on a terminal: raw mode and the Ctrl-A escapes', () => {

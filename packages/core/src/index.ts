@@ -4,7 +4,7 @@ export * from './errors.js';
 export * from './exit.js';
 export * from './machine.js';
 export * from './memory.js';
+export * from './mmu/index.js';
 export * from './onereg.js';
 export * from './regs.js';
 export * from './sysregs.js';
-export * from './mmu/index.js';

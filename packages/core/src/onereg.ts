@@ -50,7 +50,8 @@ export const kvmCoreRegId = (offsetWords: number): bigint =>
   KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | BigInt(offsetWords);
 
 /** ARM64_SYS_REG(op0, op1, crn, crm, op2) as a ONE_REG ID. */
-export const kvmSysRegId = (id: SysRegId): bigint => KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | BigInt(id);
+export const kvmSysRegId = (id: SysRegId): bigint =>
+  KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | BigInt(id);
 
 /** Well-known core register IDs (what KVM selftests call ARM64_CORE_REG(regs.pc) and so on). */
 export const KvmCoreReg = {

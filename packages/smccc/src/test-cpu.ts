@@ -51,6 +51,9 @@ export class TestCpu implements Cpu {
     this.pendingCapture = true;
     return { kind: call.conduit, imm: call.imm ?? 0 };
   }
+  reset(): void {
+    this.regs.fill(0n);
+  }
   getReg(id: number): bigint {
     return this.regs[id] ?? 0n;
   }
