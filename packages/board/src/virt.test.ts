@@ -1,4 +1,5 @@
 import { CoreReg, type Exit, HvlabError, pa, SysReg, va } from '@hvlab/core';
+import { fakeCpuFactory } from '@hvlab/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fdtFindNode, fdtProp, parseFdt, propCells, propStrings, readCellsAsBigInts } from './fdt/reader.js';
 import { buildVirtDtb } from './fdt/virt-dtb.js';
@@ -6,7 +7,6 @@ import { FdtWriter } from './fdt/writer.js';
 import { GICR_ISENABLER0 } from './gic/regs.js';
 import { virtMpidr } from './layout.js';
 import { buildElf, buildImage, words } from './testing/elf.js';
-import { fakeCpuFactory } from './testing/fake-cpu.js';
 import { BOOT_PSTATE, createVirtMachine, type VirtMachineOptions } from './virt.js';
 
 const MiB = 1024 * 1024;

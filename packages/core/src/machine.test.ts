@@ -1,105 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { pa, va } from './addr.js';
-import type { Cpu, CpuConfig, InjectedException } from './cpu.js';
 import type { Exit } from './exit.js';
 import { Machine } from './machine.js';
-import type { PhysMem } from './memory.js';
-
-/**
- * A scripted test double: each run() retires `step` instructions (or the budget, if smaller)
- * and returns the next scripted exit, then budget exits forever.
- */
-class ScriptedCpu implements Cpu {
-  readonly index: number;
-  readonly mem: PhysMem;
-  retired = 0;
-  warped = 0;
-  pc = 0n;
-  regs = new Map<number, bigint>();
-  injected: InjectedException[] = [];
-  irq = false;
-  deadline = Number.POSITIVE_INFINITY;
-  budgets: number[] = [];
-  onException = undefined;
-  constructor(
-    cfg: CpuConfig,
-    private readonly script: Exit[],
-    private readonly step = 10,
-  ) {
-    this.index = cfg.index;
-    this.mem = cfg.mem;
-  }
-  get time() {
-    return this.retired + this.warped;
-  }
-  run(budget: number): Exit {
-    this.budgets.push(budget);
-    const next = this.script.shift();
-    const n = next ? Math.min(this.step, budget) : budget;
-    this.retired += n;
-    if (Number.isFinite(this.deadline)) this.deadline = Math.max(0, this.deadline - n);
-    return next ?? { kind: 'budget' };
-  }
-  getReg(id: number) {
-    return this.regs.get(id) ?? 0n;
-  }
-  setReg(id: number, v: bigint) {
-    this.regs.set(id, v);
-  }
-  getSysReg() {
-    return 0n;
-  }
-  setSysReg() {}
-  sysRegList() {
-    return [];
-  }
-  completeSysRegRead(v: bigint) {
-    this.regs.set(-1, v);
-    this.pc += 4n;
-  }
-  completeMmioRead(v: bigint) {
-    this.regs.set(-2, v);
-    this.pc += 4n;
-  }
-  skipInstruction() {
-    this.pc += 4n;
-  }
-  injectException(e: InjectedException) {
-    this.injected.push(e);
-  }
-  setInterruptLine(_l: 'irq' | 'fiq', level: boolean) {
-    this.irq = level;
-  }
-  hasPendingInterrupt() {
-    return this.irq;
-  }
-  timerOutputs() {
-    return { phys: false, virt: this.deadline === 0 };
-  }
-  timerDeadline() {
-    return this.deadline;
-  }
-  warp(n: number) {
-    this.warped += n;
-    if (Number.isFinite(this.deadline)) this.deadline = Math.max(0, this.deadline - n);
-  }
-  reset() {
-    this.regs.clear();
-    this.pc = 0n;
-    this.injected = [];
-  }
-  invalidateTlb() {}
-  invalidateCode() {}
-  setBreakpoints() {}
-}
+import { CoreReg } from './regs.js';
+import { type FakeCpu, fakeCpuFactory } from './testing/fake-cpu.js';
 
 function machineWith(scripts: Exit[][], step = 10) {
-  const cpus: ScriptedCpu[] = [];
+  const { factory, cpus } = fakeCpuFactory(scripts);
   const m = new Machine({
     cpuCount: scripts.length,
     cpuFactory: (cfg) => {
-      const c = new ScriptedCpu(cfg, scripts[cfg.index] ?? [], step);
-      cpus.push(c);
+      const c = factory(cfg) as FakeCpu;
+      c.step = step;
       return c;
     },
   });
@@ -133,10 +45,10 @@ describe('Machine run loop', () => {
     const { m, cpus } = machineWith([[{ kind: 'hvc', imm: 7 }]]);
     const unhandled: string[] = [];
     m.events.on('unhandled', (_c, what) => unhandled.push(what));
-    cpus[0]!.regs.set(33, 0x4008_0004n); // PC after the HVC
+    cpus[0]!.regs.set(CoreReg.PC, 0x4008_0004n); // PC after the HVC
     m.run({ maxInstructions: 100 });
     expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }]);
-    expect(cpus[0]!.regs.get(33)).toBe(0x4008_0000n); // ELR will be the HVC itself
+    expect(cpus[0]!.regs.get(CoreReg.PC)).toBe(0x4008_0000n); // ELR will be the HVC itself
     expect(unhandled).toEqual(['HVC #7 with no firmware']);
   });
 
@@ -186,9 +98,11 @@ describe('Machine run loop', () => {
     });
     m.run({ maxInstructions: 100 });
     expect(writes).toEqual([[0, 4, 0x41n]]);
-    expect(cpus[0]!.regs.get(-2)).toBe(0x90n);
-    expect(cpus[0]!.pc).toBe(8n);
-    expect(cpus[0]!.injected).toEqual([{ kind: 'dataAbort', va: 0xffff_0000n, write: false }]);
+    expect(cpus[0]!.calls).toEqual([
+      { op: 'skipInstruction' },
+      { op: 'completeMmioRead', value: 0x90n },
+      { op: 'injectException', e: { kind: 'dataAbort', va: 0xffff_0000n, write: false } },
+    ]);
   });
 
   it('emulates registered system registers and UNDEFs unknown ones', () => {
@@ -206,10 +120,14 @@ describe('Machine run loop', () => {
     m.handleSysReg(0xc640, { read: () => undefined, write: () => true }); // write-only
     m.handleSysReg(0xc648, { read: () => 0n, write: () => false }); // read-only
     m.run({ maxInstructions: 100 });
-    expect(cpus[0]!.regs.get(-1)).toBe(42n);
     expect(stored).toBe(5n);
-    expect(cpus[0]!.pc).toBe(8n);
-    expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }, { kind: 'undef' }, { kind: 'undef' }]);
+    expect(cpus[0]!.calls).toEqual([
+      { op: 'completeSysRegRead', value: 42n },
+      { op: 'skipInstruction' },
+      { op: 'injectException', e: { kind: 'undef' } },
+      { op: 'injectException', e: { kind: 'undef' } },
+      { op: 'injectException', e: { kind: 'undef' } },
+    ]);
   });
 
   it('cuts slices at timer deadlines, and warps idle CPUs to the next deadline', () => {

@@ -1,6 +1,6 @@
 import { Machine, PhysMem, SysReg } from '@hvlab/core';
+import { fakeCpuFactory } from '@hvlab/core/testing';
 import { describe, expect, it } from 'vitest';
-import { fakeCpuFactory } from '../testing/fake-cpu.js';
 import { gicHarness } from '../testing/gic-harness.js';
 import { iccHandlers, registerIccHandlers } from './cpu-interface.js';
 import { GicV3 } from './gicv3.js';

@@ -1,6 +1,6 @@
 import { HvlabError, PhysMem, SysReg } from '@hvlab/core';
+import { FakeCpu } from '@hvlab/core/testing';
 import { describe, expect, it } from 'vitest';
-import { FakeCpu } from '../testing/fake-cpu.js';
 import { gicHarness } from '../testing/gic-harness.js';
 import { GicV3 } from './gicv3.js';
 import { GICD_ISENABLER, GICR_ICFGR1, GICR_ISENABLER0 } from './regs.js';

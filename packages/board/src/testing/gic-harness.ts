@@ -3,12 +3,12 @@
  * guest does (MMIO for GICD/GICR, MRS/MSR for ICC_*).
  */
 import { PhysMem, SysReg, type SysRegId } from '@hvlab/core';
+import { FakeCpu } from '@hvlab/core/testing';
 import { iccHandlers } from '../gic/cpu-interface.js';
 import { GicDistributor } from '../gic/distributor.js';
 import { GicV3 } from '../gic/gicv3.js';
 import { GicRedistributors } from '../gic/redistributor.js';
 import { GICR_SGI_BASE_OFFSET, virtMpidr } from '../layout.js';
-import { FakeCpu } from './fake-cpu.js';
 
 export function gicHarness(nCpus = 2, opts: { resetToGroup1?: boolean; numSpis?: number } = {}) {
   const mem = new PhysMem();

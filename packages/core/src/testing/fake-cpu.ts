@@ -1,19 +1,19 @@
 /**
- * Test support: a tiny Cpu test double that records what the board does to it. run() returns
- * scripted exits (then `budget` exits), retiring `step` instructions each time; registers are
- * maps; interrupt lines and timer outputs are plain fields tests can read and set.
+ * FakeCpu: the one Cpu test double of the repository, for tests of code that drives CPUs
+ * (the run loop, devices, firmware models) without executing instructions.
+ *
+ * run() takes the next scripted step: it loads the step's X registers (as a guest would before
+ * an HVC or SMC), retires `step` instructions (at most the budget) and returns the step's exit.
+ * With the script empty it retires the whole budget and returns a budget exit. Register files
+ * are captured into `after` when the next run() begins, so a test can see what a handler wrote
+ * back. Every state-changing call is recorded in `calls`.
  */
-import {
-  CoreReg,
-  type Cpu,
-  type CpuConfig,
-  type Exit,
-  HvlabError,
-  type InjectedException,
-  type PhysMem,
-  SysReg,
-  type SysRegId,
-} from '@hvlab/core';
+import type { Cpu, CpuConfig, InjectedException } from '../cpu.js';
+import { HvlabError } from '../errors.js';
+import type { Exit } from '../exit.js';
+import type { PhysMem } from '../memory.js';
+import { CoreReg } from '../regs.js';
+import { SysReg, type SysRegId } from '../sysregs.js';
 
 export type FakeCpuCall =
   | { op: 'setReg'; id: number; value: bigint }
@@ -25,6 +25,9 @@ export type FakeCpuCall =
   | { op: 'reset' }
   | { op: 'injectException'; e: InjectedException };
 
+/** A scripted step: an exit, optionally with X0..Xn loaded just before it. */
+export type FakeCpuStep = Exit | { readonly exit: Exit; readonly x?: readonly bigint[] };
+
 export class FakeCpu implements Cpu {
   readonly index: number;
   readonly mem: PhysMem;
@@ -34,7 +37,12 @@ export class FakeCpu implements Cpu {
   readonly regs = new Map<number, bigint>();
   readonly sysregs = new Map<SysRegId, bigint>();
   readonly calls: FakeCpuCall[] = [];
-  readonly script: Exit[] = [];
+  readonly script: FakeCpuStep[] = [];
+  /** Core registers X0..X30, SP_EL0, SP_EL1, PC, PSTATE captured after each scripted step. */
+  readonly after: bigint[][] = [];
+  readonly injected: InjectedException[] = [];
+  /** The budget of every run() call, in order. */
+  readonly budgets: number[] = [];
   irqLine = false;
   fiqLine = false;
   timer = { phys: false, virt: false };
@@ -43,12 +51,14 @@ export class FakeCpu implements Cpu {
   onException = undefined;
   /** Instructions each run() retires when it returns a scripted exit. */
   step = 4;
+  private capturePending = false;
 
-  constructor(cfg: CpuConfig) {
+  constructor(cfg: CpuConfig, script: readonly FakeCpuStep[] = []) {
     this.index = cfg.index;
     this.mem = cfg.mem;
     this.mpidr = cfg.mpidr ?? (1n << 31n) | BigInt(cfg.index);
     this.sysregs.set(SysReg.MPIDR_EL1, this.mpidr);
+    this.script.push(...script);
   }
 
   get time(): number {
@@ -56,9 +66,24 @@ export class FakeCpu implements Cpu {
   }
 
   run(budget: number): Exit {
+    this.budgets.push(budget);
+    if (this.capturePending) {
+      this.after.push(Array.from({ length: CoreReg.PSTATE + 1 }, (_, i) => this.getReg(i)));
+      this.capturePending = false;
+    }
     const next = this.script.shift();
-    this.retired += next ? Math.min(this.step, budget) : budget;
-    return next ?? { kind: 'budget' };
+    if (!next) {
+      this.retired += budget;
+      this.advanceTimer(budget);
+      return { kind: 'budget' };
+    }
+    const { exit, x } = 'kind' in next ? { exit: next, x: undefined } : next;
+    x?.forEach((v, i) => this.regs.set(i, v));
+    const n = Math.min(this.step, budget);
+    this.retired += n;
+    this.advanceTimer(n);
+    this.capturePending = true;
+    return exit;
   }
 
   getReg(id: number): bigint {
@@ -67,6 +92,7 @@ export class FakeCpu implements Cpu {
 
   setReg(id: number, value: bigint): void {
     if (!Number.isInteger(id) || id < 0 || id > CoreReg.PSTATE) throw new HvlabError('EINVAL', `no register ${id}`);
+    if (value < 0n || value >= 1n << 64n) throw new RangeError(`register value ${value} is not a u64`);
     this.regs.set(id, value);
     this.calls.push({ op: 'setReg', id, value });
   }
@@ -97,6 +123,7 @@ export class FakeCpu implements Cpu {
   }
 
   injectException(e: InjectedException): void {
+    this.injected.push(e);
     this.calls.push({ op: 'injectException', e });
   }
 
@@ -120,6 +147,7 @@ export class FakeCpu implements Cpu {
 
   warp(insns: number): void {
     this.warped += insns;
+    this.advanceTimer(insns);
   }
 
   reset(): void {
@@ -143,15 +171,25 @@ export class FakeCpu implements Cpu {
     }
     return undefined;
   }
+
+  /** A finite deadline counts down with time; at zero the virtual timer output rises. */
+  private advanceTimer(n: number): void {
+    if (!Number.isFinite(this.deadline)) return;
+    this.deadline = Math.max(0, this.deadline - n);
+    if (this.deadline === 0) this.timer = { ...this.timer, virt: true };
+  }
 }
 
 /** A CpuFactory producing FakeCpus, keeping them for inspection. */
-export function fakeCpuFactory(): { factory: (cfg: CpuConfig) => Cpu; cpus: FakeCpu[] } {
+export function fakeCpuFactory(scripts: readonly (readonly FakeCpuStep[])[] = []): {
+  factory: (cfg: CpuConfig) => Cpu;
+  cpus: FakeCpu[];
+} {
   const cpus: FakeCpu[] = [];
   return {
     cpus,
     factory: (cfg) => {
-      const c = new FakeCpu(cfg);
+      const c = new FakeCpu(cfg, scripts[cfg.index] ?? []);
       cpus.push(c);
       return c;
     },
