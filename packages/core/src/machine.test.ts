@@ -142,6 +142,19 @@ describe('Machine run loop', () => {
     expect(cpu.budgets[0]).toBe(1000);
   });
 
+  it('waitForInterrupt parks a running CPU until an interrupt is pending', () => {
+    const { m, cpus } = machineWith([[], []]);
+    m.powerOn(1);
+    m.waitForInterrupt(1);
+    expect(m.powerState(1)).toBe('waiting');
+    m.run({ maxInstructions: 100 });
+    expect(cpus[1]!.retired).toBe(0);
+    cpus[1]!.irqLine = true;
+    m.run({ maxInstructions: 200_000 });
+    expect(m.powerState(1)).toBe('running');
+    expect(cpus[1]!.retired).toBeGreaterThan(0);
+  });
+
   it('halts when every CPU waits for an interrupt that cannot come', () => {
     const { m } = machineWith([[{ kind: 'wfi' }]]);
     expect(m.run()).toEqual({ reason: 'halted', detail: 'every CPU waits for an interrupt that can never arrive' });

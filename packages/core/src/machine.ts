@@ -35,6 +35,8 @@ export interface SystemEvent {
   readonly reason: string;
   /** The raising CPU. */
   readonly cpu: number;
+  /** Event data as KVM reports it in kvm_run.system_event.data (e.g. PSCI SYSTEM_RESET2 flags). */
+  readonly data?: readonly bigint[];
 }
 
 export type PowerState = 'off' | 'running' | 'waiting';
@@ -188,6 +190,18 @@ export class Machine {
     this.power[index] = 'off';
   }
 
+  /**
+   * Puts a running CPU to sleep until an interrupt is pending, as if it executed WFI (for
+   * firmware that implements a call as a wait, such as KVM's CPU_SUSPEND). No effect on a CPU
+   * that is off or has an interrupt pending.
+   */
+  waitForInterrupt(index: number): void {
+    if (this.powerState(index) !== 'running') return;
+    const cpu = this.cpus[index]!;
+    this.platform?.syncCpu(cpu);
+    if (!cpu.hasPendingInterrupt()) this.power[index] = 'waiting';
+  }
+
   /** Ends the current run with a system event (PSCI SYSTEM_OFF, SYSTEM_RESET, ...). */
   requestStop(event: SystemEvent): void {
     if (this.pendingStop) return;
@@ -294,8 +308,7 @@ export class Machine {
         this.routeSysReg(cpu, exit);
         return undefined;
       case 'wfi':
-        this.platform?.syncCpu(cpu);
-        if (!cpu.hasPendingInterrupt()) this.power[cpu.index] = 'waiting';
+        this.waitForInterrupt(cpu.index);
         return undefined;
       case 'wfe':
         return undefined;
