@@ -78,7 +78,7 @@ export class FakeCpu implements Cpu {
       return { kind: 'budget' };
     }
     const { exit, x } = 'kind' in next ? { exit: next, x: undefined } : next;
-    x?.forEach((v, i) => this.regs.set(i, v));
+    for (const [i, v] of (x ?? []).entries()) this.regs.set(i, v);
     const n = Math.min(this.step, budget);
     this.retired += n;
     this.advanceTimer(n);
