@@ -3,10 +3,12 @@
  *
  * Function IDs are named as DEN0028 names them. The service registered here holds the two calls
  * every SMCCC >= 1.1 implementation has: SMCCC_VERSION and SMCCC_ARCH_FEATURES. The workaround
- * and SOC_ID calls are listed for naming and discovery; a row for them is added together with a
- * model of the mitigation state (the next issue), never as a stub.
+ * calls get their rows from the model of the host's mitigation state (workarounds.ts, used by
+ * KvmSmccc); SOC_ID and FEATURE_AVAILABILITY are listed for naming only (KVM does not implement
+ * them: unknown IDs, NOT_SUPPORTED).
  */
 import type { SmcccDispatcher, SmcccFunction, SmcccService } from './dispatch.js';
+import { SMCCC_STATUS_NAMES } from './status.js';
 
 export const SMCCC_VERSION = 0x8000_0000;
 export const SMCCC_ARCH_FEATURES = 0x8000_0001;
@@ -80,5 +82,5 @@ export function armArchService(dispatcher: SmcccDispatcher): SmcccService {
       handler: (call) => dispatcher.archFeatures(Number(call.args[0]!), call),
     },
   ];
-  return { name: 'Arm Architecture Calls', functions };
+  return { name: 'Arm Architecture Calls', functions, status: SMCCC_STATUS_NAMES };
 }

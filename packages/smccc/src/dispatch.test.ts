@@ -1,15 +1,16 @@
 import { fc, test } from '@fast-check/vitest';
 import { HvlabError, Machine, PhysMem } from '@hvlab/core';
+import type { FakeCpuStep } from '@hvlab/core/testing';
+import { FakeCpu, fakeCpuFactory } from '@hvlab/core/testing';
 import { describe, expect, it } from 'vitest';
 import { SMCCC_ARCH_FEATURES, SMCCC_VERSION, SMCCC_VERSION_1_1 } from './arch.js';
 import type { SmcccFunction, SmcccService } from './dispatch.js';
-import { attachSmccc, SmcccDispatcher } from './dispatch.js';
+import { attachSmccc, SMCCC_UNTOUCHED, SmcccDispatcher } from './dispatch.js';
 import { fastCall32, fastCall64 } from './fid.js';
-import type { ScriptedCall } from './test-cpu.js';
-import { TestCpu } from './test-cpu.js';
 
 const ONES = 0xffff_ffff_ffff_ffffn;
-const newCpu = (script: ScriptedCall[] = []) => new TestCpu({ index: 0, mem: new PhysMem() }, script);
+const newCpu = () => new FakeCpu({ index: 0, mem: new PhysMem() });
+const x0to17 = (cpu: FakeCpu): bigint[] => Array.from({ length: 18 }, (_, i) => cpu.getReg(i));
 /** X0..X17 all distinct and recognisable. */
 const filled = (x0: bigint): bigint[] => [
   x0,
@@ -33,7 +34,7 @@ function call(d: SmcccDispatcher, x: bigint[], conduit: 'hvc' | 'smc' = 'hvc', i
     cpu.setReg(i, v);
   });
   d.dispatch(cpu, conduit, imm);
-  return cpu.regs.slice(0, 18);
+  return x0to17(cpu);
 }
 
 describe('SmcccDispatcher', () => {
@@ -170,22 +171,16 @@ describe('SmcccDispatcher', () => {
 });
 
 describe('attaching to a Machine', () => {
-  function machineWith(script: ScriptedCall[]) {
-    let cpu: TestCpu | undefined;
-    const machine = new Machine({
-      cpuFactory: (cfg) => {
-        cpu = new TestCpu(cfg, script);
-        return cpu;
-      },
-    });
-    return { machine, cpu: cpu! };
+  function machineWith(script: FakeCpuStep[]) {
+    const { factory, cpus } = fakeCpuFactory([script]);
+    const machine = new Machine({ cpuFactory: factory });
+    return { machine, cpu: cpus[0]! };
   }
+  const hvc = (x: bigint[]): FakeCpuStep => ({ exit: { kind: 'hvc', imm: 0 }, x });
+  const smc = (x: bigint[]): FakeCpuStep => ({ exit: { kind: 'smc', imm: 0 }, x });
 
   it('serves the HVC conduit and leaves SMC to the machine default (UNDEF)', () => {
-    const { machine, cpu } = machineWith([
-      { conduit: 'hvc', x: [BigInt(SMCCC_VERSION)] },
-      { conduit: 'smc', x: [BigInt(SMCCC_VERSION)] },
-    ]);
+    const { machine, cpu } = machineWith([hvc([BigInt(SMCCC_VERSION)]), smc([BigInt(SMCCC_VERSION)])]);
     attachSmccc(machine, 'hvc');
     const unhandled: string[] = [];
     machine.events.on('unhandled', (_c, what) => unhandled.push(what));
@@ -197,10 +192,7 @@ describe('attaching to a Machine', () => {
   });
 
   it('serves both conduits through one table', () => {
-    const { machine, cpu } = machineWith([
-      { conduit: 'smc', x: [BigInt(SMCCC_VERSION)] },
-      { conduit: 'hvc', x: [0x8400_0000n] },
-    ]);
+    const { machine, cpu } = machineWith([smc([BigInt(SMCCC_VERSION)]), hvc([0x8400_0000n])]);
     attachSmccc(machine, ['hvc', 'smc']);
     machine.run({ maxInstructions: 100 });
     expect(cpu.after.map((r) => r[0])).toEqual([0x1_0001n, ONES]);
@@ -211,5 +203,82 @@ describe('attaching to a Machine', () => {
     const { machine } = machineWith([]);
     expect(() => attachSmccc(machine, [])).toThrow(/no SMCCC conduit/);
     expect(() => attachSmccc(machine, ['svc' as 'hvc'])).toThrow(/unknown conduit svc/);
+  });
+});
+
+describe('gate, untouched results and status names', () => {
+  it('runs the gate before any row: handle, deny (X1..X3 zeroed), done (nothing written)', () => {
+    const d = new SmcccDispatcher();
+    d.register(echoService);
+    const seen: [number, string, number][] = [];
+    let decision: 'handle' | 'deny' | 'done' = 'handle';
+    d.setGate((fid, _cpu, conduit, imm) => {
+      seen.push([fid, conduit, imm]);
+      return decision;
+    });
+    const x = filled(BigInt(ECHO64));
+    expect(call(d, x).slice(0, 4)).toEqual([0n, x[1], x[2], x[3]]);
+    decision = 'deny';
+    const denied = call(d, x);
+    expect(denied.slice(0, 4)).toEqual([ONES, 0n, 0n, 0n]);
+    expect(denied.slice(4)).toEqual(x.slice(4));
+    decision = 'done';
+    expect(call(d, x)).toEqual(x);
+    // The gate sees W0 only, and is not consulted for a reserved SMC immediate.
+    call(d, [0xffff_0000_0000_0000n | BigInt(ECHO64)], 'smc', 0);
+    call(d, x, 'smc', 5);
+    expect(seen).toEqual([
+      [ECHO64, 'hvc', 0],
+      [ECHO64, 'hvc', 0],
+      [ECHO64, 'hvc', 0],
+      [ECHO64, 'smc', 0],
+    ]);
+    d.setGate(undefined);
+    expect(call(d, x)[0]).toBe(0n);
+    expect(() => d.setGate(42 as unknown as undefined)).toThrow(HvlabError);
+  });
+
+  it('writes nothing for a handler that returns SMCCC_UNTOUCHED', () => {
+    const d = new SmcccDispatcher();
+    const fid = fastCall32(3, 4);
+    d.register({
+      name: 'self-writing',
+      functions: [
+        {
+          fid,
+          name: 'SELF',
+          argCount: 0,
+          resultCount: 1,
+          handler: (c) => {
+            c.cpu.setReg(0, 7n);
+            return SMCCC_UNTOUCHED;
+          },
+        },
+      ],
+    });
+    const x = filled(BigInt(fid));
+    expect(call(d, x)).toEqual([7n, ...x.slice(1)]);
+  });
+
+  it("names status codes with the ABI's own table", () => {
+    const d = new SmcccDispatcher();
+    const fid = fastCall64(4, 0x53);
+    d.register({
+      name: 'trng-like',
+      status: new Map([
+        [0, 'SUCCESS'],
+        [-2, 'INVALID_PARAMETERS'],
+      ]),
+      functions: [{ fid, name: 'RND', argCount: 1, resultCount: 4, handler: () => -2 }],
+    });
+    expect(d.statusName(fid, ONES - 1n)).toBe('INVALID_PARAMETERS');
+    expect(d.statusName(fid, -1)).toBe('NOT_SUPPORTED'); // not in the table: SMCCC's name
+    expect(d.statusName(SMCCC_ARCH_FEATURES, ONES - 1n)).toBe('NOT_REQUIRED');
+    expect(d.statusName(0x8200_0000, 7n)).toBe('7');
+    expect(d.serviceOf(fid)?.name).toBe('trng-like');
+    expect(d.serviceOf(SMCCC_VERSION)?.name).toBe('Arm Architecture Calls');
+    expect(() => d.register({ name: 'bad', status: new Map([[0.5, 'HALF']]), functions: [] })).toThrow(
+      /bad status entry/,
+    );
   });
 });

@@ -7,14 +7,23 @@
  *
  * One call, in order (mirrors linux arch/arm64/kvm/handle_exit.c and hypercalls.c):
  *   1. Conduit. An HVC exit is a call whatever its immediate (KVM does not check it). An SMC
- *      exit with a non-zero imm16 is reserved (DEN0028 section 2.9): X0 = -1 and nothing else.
- *      In both cases PC already points past the instruction (core/src/exit.ts).
- *   2. Function ID = W0 (the low 32 bits of X0). No row: NOT_SUPPORTED.
- *   3. Arguments: X1..X<argCount> of the row; for an SMC32/HVC32 call (bit 30 clear) only the
- *      low 32 bits (W1..Wn) count (DEN0028 section 3.1; KVM clears the top halves).
- *   4. The handler's results go to X0..X<n-1>, negative values sign-extended to 64 bits.
+ *      exit with a non-zero imm16 is reserved (DEN0028E section 2.9): X0 = -1 and nothing else
+ *      (KVM handle_smc). In both cases PC already points past the instruction (core/src/exit.ts).
+ *   2. Function ID = W0 (the low 32 bits of X0; linux smccc_get_function).
+ *   3. Gate (optional, set by the owner of the dispatcher, e.g. KvmSmccc): decides before any
+ *      row is looked at whether the call is handled, denied (NOT_SUPPORTED, as
+ *      kvm_smccc_call_handler's KVM_SMCCC_FILTER_DENY), or already completed by the gate itself
+ *      (forwarded to the VMM, KVM_SMCCC_FILTER_FWD_TO_USER).
+ *   4. Row lookup. No row: NOT_SUPPORTED (KVM: kvm_psci_call's default answer).
+ *   5. Arguments: X1..X<argCount> of the row; for an SMC32/HVC32 call (bit 30 clear) only the
+ *      low 32 bits (W1..Wn) count (DEN0028 section 3.1; KVM clears or truncates the top halves
+ *      in every handler that reads them as u32). A handler that must see the full X register
+ *      (KVM's TRNG_FEATURES compares all 64 bits) reads it from `call.cpu`.
+ *   6. The handler's results go to X0..X<n-1>, negative values sign-extended to 64 bits.
  *      SMCCC 1.1 register rules (DEN0028 section 3.2): results only in X0..X3, and X4..X17
- *      are preserved, so the dispatcher never writes beyond X3.
+ *      are preserved, so the dispatcher never writes beyond X3. A handler that returns
+ *      SMCCC_UNTOUCHED has written (or deliberately left) the registers itself: KVM's
+ *      workaround fast path writes only X0/X1, PSCI SYSTEM_SUSPEND exits with none written.
  *
  * Where implementations differ, `profile` selects one (reference/psci-smccc.md 1.4, 1.5, 3.8):
  *
@@ -28,7 +37,7 @@ import type { Cpu, Machine } from '@hvlab/core';
 import { HvlabError } from '@hvlab/core';
 import { armArchService } from './arch.js';
 import { decodeFid, fidHex, isSmc32 } from './fid.js';
-import { SMCCC_RET_NOT_SUPPORTED } from './status.js';
+import { SMCCC_RET_NOT_SUPPORTED, SMCCC_STATUS_NAMES, statusFromReg } from './status.js';
 
 export type Conduit = 'hvc' | 'smc';
 export type SmcccProfile = 'kvm' | 'tf-a';
@@ -39,8 +48,25 @@ export const SMCCC_MAX_RESULTS = 4;
 export const SMCCC_MAX_ARGS = 17;
 
 export type SmcccValue = number | bigint;
-/** One value (X0) or up to four (X0..X3). */
-export type SmcccResult = SmcccValue | readonly SmcccValue[];
+/**
+ * A handler's answer: one value (X0), up to four (X0..X3), or SMCCC_UNTOUCHED when the handler
+ * wrote the registers it defines itself and the dispatcher must write none.
+ */
+export type SmcccResult = SmcccValue | readonly SmcccValue[] | typeof SMCCC_UNTOUCHED;
+
+/** See SmcccResult: "registers already final, write nothing". */
+export const SMCCC_UNTOUCHED: unique symbol = Symbol('SMCCC_UNTOUCHED');
+
+/**
+ * What a gate decides for one call (step 3 above):
+ *   'handle'  look the row up and run it;
+ *   'deny'    NOT_SUPPORTED (with X1..X3 zeroed under the kvm profile), no row runs;
+ *   'done'    the gate completed the call itself (for example it asked the Machine for a
+ *             hypercall exit, leaving every register for the VMM); nothing more is written.
+ */
+export type SmcccGateAction = 'handle' | 'deny' | 'done';
+/** Decides a call from its function ID (W0) before any row runs. Must not throw on guest input. */
+export type SmcccGate = (fid: number, cpu: Cpu, conduit: Conduit, imm: number) => SmcccGateAction;
 
 /** What a handler sees of one call. */
 export interface SmcccCall {
@@ -68,10 +94,16 @@ export interface SmcccFunction {
   readonly archFeatures?: (call: SmcccCall) => number;
 }
 
-/** A service's table of rows (one per ABI: Arm architecture calls, PSCI, ...). */
+/**
+ * A service's table of rows (one per ABI: Arm architecture calls, PSCI, TRNG, ...), with the
+ * names its specification gives its status codes (TRNG, PSCI and SMCCC number them differently:
+ * -2 is NOT_REQUIRED in DEN0028, INVALID_PARAMETERS in DEN0022 and DEN0098).
+ */
 export interface SmcccService {
   readonly name: string;
   readonly functions: readonly SmcccFunction[];
+  /** Status code -> name for this ABI; the SMCCC names (status.ts) when absent. */
+  readonly status?: ReadonlyMap<number, string>;
 }
 
 export interface SmcccOptions {
@@ -109,7 +141,9 @@ const UNKNOWN: SmcccFunction = {
 export class SmcccDispatcher {
   readonly profile: SmcccProfile;
   private readonly rows = new Map<number, SmcccFunction>();
+  private readonly owners = new Map<number, SmcccService>();
   private readonly services: SmcccService[] = [];
+  private gate: SmcccGate | undefined;
 
   constructor(opts: SmcccOptions = {}) {
     const profile = opts.profile ?? 'kvm';
@@ -131,8 +165,37 @@ export class SmcccDispatcher {
         );
       seen.add(row.fid);
     }
-    for (const row of service.functions) this.rows.set(row.fid, row);
+    if (service.status)
+      for (const [code, name] of service.status)
+        if (!Number.isSafeInteger(code) || name.length === 0)
+          throw new HvlabError('EINVAL', `${service.name}: bad status entry ${code} => '${name}'`);
+    for (const row of service.functions) {
+      this.rows.set(row.fid, row);
+      this.owners.set(row.fid, service);
+    }
     this.services.push(service);
+  }
+
+  /** Installs (or, with undefined, removes) the gate every call passes before its row runs. */
+  setGate(gate: SmcccGate | undefined): void {
+    if (gate !== undefined && typeof gate !== 'function') throw new HvlabError('EINVAL', 'an SMCCC gate is a function');
+    this.gate = gate;
+  }
+
+  /** The service a registered function ID belongs to. */
+  serviceOf(fid: number): SmcccService | undefined {
+    return this.owners.get(fid);
+  }
+
+  /**
+   * The name the ABI of `fid` gives the status in `x0` (W0 read as signed 32 bits), for traces:
+   * statusName(0x84000053, -2n) is 'INVALID_PARAMETERS' (TRNG), statusName(0x80000001, -2n)
+   * 'NOT_REQUIRED' (SMCCC). A value with no name is printed in decimal.
+   */
+  statusName(fid: number, x0: bigint | number): string {
+    const s = typeof x0 === 'bigint' ? statusFromReg(x0) : x0;
+    const table = this.owners.get(fid)?.status ?? SMCCC_STATUS_NAMES;
+    return table.get(s) ?? SMCCC_STATUS_NAMES.get(s) ?? String(s);
   }
 
   has(fid: number): boolean {
@@ -181,7 +244,9 @@ export class SmcccDispatcher {
       return;
     }
     const fid = Number(cpu.getReg(0) & 0xffff_ffffn);
-    const row = this.rows.get(fid) ?? UNKNOWN;
+    const action = this.gate === undefined ? 'handle' : this.gate(fid, cpu, conduit, imm);
+    if (action === 'done') return;
+    const row = action === 'deny' ? UNKNOWN : (this.rows.get(fid) ?? UNKNOWN);
     const args: bigint[] = [];
     const narrow = isSmc32(fid);
     for (let i = 1; i <= row.argCount; i++) {
@@ -189,6 +254,7 @@ export class SmcccDispatcher {
       args.push(narrow ? x & 0xffff_ffffn : x);
     }
     const result = row.handler({ fid, args, cpu, conduit });
+    if (result === SMCCC_UNTOUCHED) return;
     const values: readonly SmcccValue[] = Array.isArray(result) ? result : [result as SmcccValue];
     if (values.length < 1 || values.length > row.resultCount)
       throw new HvlabError('EINVAL', `${row.name} returned ${values.length} values, declared ${row.resultCount}`);
