@@ -382,6 +382,9 @@ function defaultSteps(words: number, exp: StateExpect): number {
   return (exp.exit?.kind ?? 'budget') === 'budget' ? words : 100;
 }
 
+/** The budget of a case's first run (its `steps`, else one per word, or 100 for an exit). */
+export const firstRunBudget = (c: ConformanceCase): number => c.steps ?? defaultSteps(c.words.length, c.expect);
+
 /** Runs a case: setup, the first run, then every `next` phase, stopping at the first mismatch. */
 export function runCase(factory: CpuFactory, c: ConformanceCase): CaseOutcome {
   const { cpu, mem } = setUpCase(factory, c);
@@ -389,10 +392,7 @@ export function runCase(factory: CpuFactory, c: ConformanceCase): CaseOutcome {
   const actual: Record<string, Record<string, unknown>> = {};
   const notes: string[] = [];
   let known = snapshot(cpu);
-  const phases: Phase[] = [
-    { run: c.steps ?? defaultSteps(c.words.length, c.expect), resumeOn: c.resumeOn ?? [], expect: c.expect },
-    ...(c.next ?? []),
-  ];
+  const phases: Phase[] = [{ run: firstRunBudget(c), resumeOn: c.resumeOn ?? [], expect: c.expect }, ...(c.next ?? [])];
   const events: ExceptionEvent[] = [];
   if (phases.some((p) => p.expect.exceptions)) cpu.onException = (e) => events.push(e);
   let pass = true;
