@@ -1,28 +1,45 @@
 /**
  * The hvlab side of the comparison: runs an image through the library the way a user would —
- * a QEMU-virt board (@hvlab/board) on the TypeScript interpreter (@hvlab/backend-interp), PSCI
- * over HVC (@hvlab/psci) — and collects the PL011 output byte for byte.
+ * a QEMU-virt board (@hvlab/board) with 1..N CPUs on the TypeScript interpreter
+ * (@hvlab/backend-interp), firmware over HVC (@hvlab/psci: QEMU's PSCI or KVM's whole firmware,
+ * see HvlabFirmware) — and collects the PL011 output byte for byte.
  */
 import { createInterpCpu } from '@hvlab/backend-interp';
 import { createVirtMachine } from '@hvlab/board';
 import type { Machine, RunResult } from '@hvlab/core';
-import { installPsci } from '@hvlab/psci';
+import { installKvmFirmware, installPsci, PSCI_VERSION_1_1 } from '@hvlab/psci';
 import { GUEST_RAM_BYTES } from './qemu.js';
 
 /**
- * The firmware hvlab plays for a guest:
- * - 'qemu': PSCI over HVC as QEMU 7.2's built-in firmware answers it, for guests whose output is
- *   compared with QEMU's;
- * - 'kvm': KVM's defaults for a guest (PSCI version, every SMCCC service, PV time with its IPA
- *   set), for guests whose expected output comes from the reference (guests/smccc/EXPECTED.md).
+ * The firmware hvlab plays for a guest, always over HVC:
+ * - 'qemu': `installPsci` — PSCI alone, at QEMU 7.2's version 1.1 (target/arm/psci.c), for
+ *   guests whose output is compared with QEMU's;
+ * - 'kvm': `installKvmFirmware` with KVM's defaults (PSCI 1.3, TRNG, KVM vendor services, PV
+ *   time, default bitmaps), plus what QEMU does as a KVM VMM: a stolen-time record for every
+ *   vCPU (KVM_ARM_VCPU_PVTIME_IPA), for guests whose expected output comes from the reference
+ *   (guests/smccc/EXPECTED.md).
  */
 export type HvlabFirmware = 'qemu' | 'kvm';
+
+/**
+ * Where the 'kvm' firmware puts the stolen-time records: QEMU gives them a 64 KiB region of their
+ * own at 0x090A0000 (hw/arm/virt.c VIRT_PVTIME); hvlab's PV time requires guest RAM, so they take
+ * the last 64 KiB of RAM (64 bytes per vCPU, 64-byte aligned), which the loaders leave unused for
+ * these small images (the DTB goes after the kernel, halfway up RAM).
+ */
+export const PVTIME_RECORDS_SIZE = 0x1_0000;
+export const PVTIME_RECORD_SIZE = 64;
 
 export interface HvlabOptions {
   /** Which firmware answers the guest's HVCs (default 'qemu'). */
   readonly firmware?: HvlabFirmware;
   /** Number of CPUs (QEMU's -smp; default 1). Secondaries start OFF, for PSCI CPU_ON. */
   readonly cpus?: number;
+  /**
+   * The scheduler's slice in instructions (Machine.run's `quantum`; default the Machine's).
+   * Different quanta interleave the CPUs of an SMP guest differently.
+   */
+  readonly quantum?: number;
   /** Instruction limit: a guest that has not powered off by then ends with 'maxInstructions'. */
   readonly maxInstructions: number;
   /** Console input, typed once the guest has printed `after` (as the QEMU harness does). */
@@ -39,12 +56,17 @@ export interface HvlabResult {
 }
 
 /** Installs the firmware `firmware` names (see HvlabFirmware) on the machine's HVC conduit. */
-function installFirmware(machine: Machine, firmware: HvlabFirmware): void {
+function installFirmware(machine: Machine, firmware: HvlabFirmware, ram: { base: number; size: number }): void {
   switch (firmware) {
     case 'qemu':
-    case 'kvm':
-      installPsci(machine, { conduit: 'hvc' });
+      installPsci(machine, { conduit: 'hvc', version: PSCI_VERSION_1_1 });
       return;
+    case 'kvm': {
+      const fw = installKvmFirmware(machine, { conduit: 'hvc' });
+      const records = BigInt(ram.base + ram.size - PVTIME_RECORDS_SIZE);
+      for (let i = 0; i < machine.cpus.length; i++) fw.smccc.setPvTimeIpa(i, records + BigInt(i * PVTIME_RECORD_SIZE));
+      return;
+    }
     default:
       throw new Error(`unknown firmware ${JSON.stringify(firmware)}`);
   }
@@ -65,14 +87,17 @@ export function runHvlab(image: Uint8Array, opts: HvlabOptions): HvlabResult {
       for (const b of bytes) out.push(b);
     },
   });
-  installFirmware(vm.machine, opts.firmware ?? 'qemu');
+  installFirmware(vm.machine, opts.firmware ?? 'qemu', vm.ram);
   const text = () => Buffer.from(out).toString('latin1');
   let result: RunResult;
   let pending = opts.input;
   let left = opts.maxInstructions;
   for (;;) {
     const before = vm.machine.stats.retired;
-    result = vm.machine.run({ maxInstructions: pending ? Math.min(INPUT_SLICE, left) : left });
+    const maxInstructions = pending ? Math.min(INPUT_SLICE, left) : left;
+    result = vm.machine.run(
+      opts.quantum === undefined ? { maxInstructions } : { maxInstructions, quantum: opts.quantum },
+    );
     left -= vm.machine.stats.retired - before;
     // A guest waiting for input may also halt (WFI with nothing else that could wake it).
     const resumable = result.reason === 'maxInstructions' || (pending !== undefined && result.reason === 'halted');

@@ -29,7 +29,7 @@
  *      SPSel, MPIDR_EL1), asks AFFINITY_INFO(self) and CPU_ON(cpu0) and hands the turn back;
  *      cpu0 then sees it ON and gets ALREADY_ON for it.
  *   3. All four work at once: a checksum of a pattern written into each CPU's own memory, and
- *      5000 rounds each of a spinlock-protected plain increment (LDAXR/STXR lock, STLR unlock,
+ *      2000 rounds each of a spinlock-protected plain increment (LDAXR/STXR lock, STLR unlock,
  *      with an owner check for mutual exclusion) and of an LDAXR/STLXR atomic increment.
  *   4. Each CPU prints its checksum in turn; the secondaries unmask DAIF and set SCTLR_EL1.C (so
  *      that a restart shows a reset) and call CPU_OFF; cpu0 waits for AFFINITY_INFO = OFF.
@@ -46,12 +46,14 @@
 #include "smccc.h"
 #include "smp.h"
 
-#define ROUNDS 5000
+#define ROUNDS 2000
+/* Iterations of the delay loop inside the critical section. */
+#define CRITICAL_DELAY 16
 #define WORK_WORDS 512
 #define NO_OWNER 0xffU
 /* A poll for a CPU to go OFF gives up after this many AFFINITY_INFO calls (QEMU turns a CPU off
  * asynchronously, so a few polls may still see it ON; KVM and hvlab turn it off at once). */
-#define OFF_POLL_LIMIT 10000000UL
+#define OFF_POLL_LIMIT 100000000UL
 
 /* Referenced by entry.S. */
 u8 smp_stacks[SMP_CPUS][SMP_STACK_SIZE] __attribute__((aligned(16)));
@@ -315,7 +317,12 @@ static u64 work(u32 cpu) {
     spin_lock(&lock);
     if (owner != NO_OWNER) violations = violations + 1;
     owner = cpu;
-    locked_counter = locked_counter + 1;
+    /* A read-modify-write stretched over a delay, so that another CPU running at the same time
+     * (QEMU's threads) or scheduled in between (hvlab's slices) would lose an update. */
+    u64 c = locked_counter;
+    for (volatile int d = 0; d < CRITICAL_DELAY; d = d + 1) {
+    }
+    locked_counter = c + 1;
     if (owner != cpu) violations = violations + 1;
     owner = NO_OWNER;
     spin_unlock(&lock);
