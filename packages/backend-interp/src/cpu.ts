@@ -770,8 +770,10 @@ export class InterpCpu implements Cpu, SysHost, CodeOwner {
 
   setInterruptLine(line: 'irq' | 'fiq', level: boolean): void {
     if (line !== 'irq' && line !== 'fiq') throw new HvlabError('EINVAL', `no interrupt line ${String(line)}`);
-    if (line === 'irq') this.irqLine = level === true;
-    else this.fiqLine = level === true;
+    const v = level === true;
+    if ((line === 'irq' ? this.irqLine : this.fiqLine) === v) return;
+    if (line === 'irq') this.irqLine = v;
+    else this.fiqLine = v;
     this.interruptsChanged();
   }
 
@@ -798,21 +800,30 @@ export class InterpCpu implements Cpu, SysHost, CodeOwner {
     return { ctl: s.timerCtlStored(which), cval: big(s.lo(cv), s.hi(cv)), count: big(s.v[0]!, s.v[1]!) };
   }
 
+  /** ENABLE set and IMASK clear: the only state in which a timer drives its output. */
+  private timerArmed(which: 'P' | 'V'): boolean {
+    const ctl = this.sys.timerCtlStored(which);
+    return (ctl & CTL_ENABLE) !== 0 && (ctl & CTL_IMASK) === 0;
+  }
+
+  // timerOutputs and timerDeadline run after every slice (the Machine and the GIC call them on
+  // each exit), so a disarmed timer must cost no counter arithmetic and no BigInt.
   timerOutputs(): { phys: boolean; virt: boolean } {
-    const out = (w: 'P' | 'V'): boolean => {
-      const t = this.timerState(w);
-      return (t.ctl & CTL_ENABLE) !== 0 && (t.ctl & CTL_IMASK) === 0 && t.count >= t.cval;
+    return {
+      phys: this.timerArmed('P') && this.sys.timerIstatus('P', 0),
+      virt: this.timerArmed('V') && this.sys.timerIstatus('V', 0),
     };
-    return { phys: out('P'), virt: out('V') };
   }
 
   timerDeadline(): number {
+    if (!this.timerArmed('P') && !this.timerArmed('V')) return Number.POSITIVE_INFINITY;
     let best = Number.POSITIVE_INFINITY;
     const now = this.time;
     const physNow = BigInt(Math.floor(now / INSNS_PER_COUNTER_TICK));
     for (const w of ['P', 'V'] as const) {
+      if (!this.timerArmed(w)) continue;
       const t = this.timerState(w);
-      if ((t.ctl & CTL_ENABLE) === 0 || (t.ctl & CTL_IMASK) !== 0 || t.count >= t.cval) continue;
+      if (t.count >= t.cval) continue;
       // The output rises when the counter reaches CVAL: after (CVAL - count) more ticks.
       const tickAt = (physNow + (t.cval - t.count)) * BigInt(INSNS_PER_COUNTER_TICK);
       const d = Number(tickAt) - now;

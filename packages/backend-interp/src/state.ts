@@ -67,14 +67,25 @@ export const readPstate = (R: Int32Array): number => (packNzcv(R) | R[PST]!) >>>
 /** Current exception level (0 or 1). */
 export const currentEl = (R: Int32Array): number => (R[PST]! >> 2) & 3;
 
-/** Converts an unsigned 64-bit BigInt to (lo, hi) and stores it at R[i], R[i+1]. */
+// BigInt <-> (lo, hi) through one shared 8-byte buffer: a typed-array store converts a BigInt
+// without the intermediate BigInts that masks and shifts allocate (this is the API edge that
+// hypercall handlers hit on every call; little-endian host assumed, as everywhere in the backend).
+const PAIR64 = new BigUint64Array(1);
+const PAIR32 = new Int32Array(PAIR64.buffer);
+
+/** Writes an unsigned 64-bit BigInt as the (lo, hi) pair at a[i]. */
 export function storeU64(a: Int32Array, i: number, v: bigint): void {
-  a[i] = Number(v & 0xffffffffn) | 0;
-  a[i + 1] = Number((v >> 32n) & 0xffffffffn) | 0;
+  PAIR64[0] = v;
+  a[i] = PAIR32[0]!;
+  a[i + 1] = PAIR32[1]!;
 }
 
 /** Reads the (lo, hi) pair at a[i] as an unsigned 64-bit BigInt. */
-export const loadU64 = (a: Int32Array, i: number): bigint => (BigInt(a[i + 1]! >>> 0) << 32n) | BigInt(a[i]! >>> 0);
+export function loadU64(a: Int32Array, i: number): bigint {
+  PAIR32[0] = a[i]!;
+  PAIR32[1] = a[i + 1]!;
+  return PAIR64[0]!;
+}
 
 /** (lo, hi) of a pair as a Number, exact below 2^53 (addresses, counters). */
 export const pairToNumber = (lo: number, hi: number): number => (hi >>> 0) * 4294967296 + (lo >>> 0);

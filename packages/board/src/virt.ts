@@ -186,7 +186,9 @@ export function createVirtMachine(opts: VirtMachineOptions): VirtMachine {
 
   machine.setInterruptPlatform({
     syncCpu: (cpu) => {
-      rtc.poll();
+      // The RTC's match interrupt can only assert while it is unmasked; register reads sample the
+      // counter themselves, so the per-slice poll is skipped otherwise (this runs on every exit).
+      if (rtc.interruptUnmasked) rtc.poll();
       gic.syncCpu(cpu);
     },
   });

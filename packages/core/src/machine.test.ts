@@ -201,6 +201,18 @@ describe('Machine run loop', () => {
     expect(m.run({ maxInstructions: 100 })).toEqual({ reason: 'maxInstructions' });
   });
 
+  it('per-slice events reach listeners added or removed between runs', () => {
+    const { m } = machineWith([[{ kind: 'wfe' }, { kind: 'wfe' }, { kind: 'wfe' }]]);
+    m.run({ maxInstructions: 10 });
+    const seen: string[] = [];
+    const onExit = (_c: number, e: Exit) => seen.push(e.kind);
+    m.events.on('exit', onExit);
+    m.run({ maxInstructions: 10 });
+    m.events.off('exit', onExit);
+    m.run({ maxInstructions: 10 });
+    expect(seen).toEqual(['wfe']);
+  });
+
   it('stop() ends runAsync at the next step', async () => {
     const { m } = machineWith([[]]);
     setTimeout(() => m.stop(), 5);

@@ -121,10 +121,68 @@ export interface MachineStats {
 
 const DEFAULT_QUANTUM = 100_000;
 
+/**
+ * The Machine's typed emitter. It counts subscription changes so the run loop can cache which
+ * per-slice events anyone listens to, instead of asking on every slice (the loop runs once per
+ * exit: millions of times for a hypercall-heavy guest).
+ */
+class MachineEmitter extends EventEmitter<MachineEvents> {
+  version = 0;
+  override on<T extends EventEmitter.EventNames<MachineEvents>>(
+    event: T,
+    fn: EventEmitter.EventListener<MachineEvents, T>,
+    context?: unknown,
+  ): this {
+    this.version++;
+    return super.on(event, fn, context);
+  }
+  override addListener<T extends EventEmitter.EventNames<MachineEvents>>(
+    event: T,
+    fn: EventEmitter.EventListener<MachineEvents, T>,
+    context?: unknown,
+  ): this {
+    this.version++;
+    return super.addListener(event, fn, context);
+  }
+  override once<T extends EventEmitter.EventNames<MachineEvents>>(
+    event: T,
+    fn: EventEmitter.EventListener<MachineEvents, T>,
+    context?: unknown,
+  ): this {
+    this.version++;
+    return super.once(event, fn, context);
+  }
+  override removeListener<T extends EventEmitter.EventNames<MachineEvents>>(
+    event: T,
+    fn?: EventEmitter.EventListener<MachineEvents, T>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    this.version++;
+    return super.removeListener(event, fn, context, once);
+  }
+  override off<T extends EventEmitter.EventNames<MachineEvents>>(
+    event: T,
+    fn?: EventEmitter.EventListener<MachineEvents, T>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    this.version++;
+    return super.off(event, fn, context, once);
+  }
+  override removeAllListeners(event?: EventEmitter.EventNames<MachineEvents>): this {
+    this.version++;
+    return super.removeAllListeners(event);
+  }
+}
+
 export class Machine {
   readonly mem: PhysMem;
   readonly cpus: readonly Cpu[];
-  readonly events = new EventEmitter<MachineEvents>();
+  readonly events: EventEmitter<MachineEvents> = new MachineEmitter();
+  /** Which per-slice events have listeners, as of emitter version `listenersVersion`. */
+  private listening = { exit: false, slice: false, exception: false };
+  private listenersVersion = -1;
   private readonly power: PowerState[];
   private readonly exitHandlers = new Map<ExitKind, ExitHandler<ExitKind>>();
   private readonly sysRegHandlers = new Map<SysRegId, SysRegHandler>();
@@ -230,9 +288,13 @@ export class Machine {
   }
 
   get stats(): MachineStats {
+    return { retired: this.totalRetired(), exits: { ...this.exitCounts } };
+  }
+
+  private totalRetired(): number {
     let retired = 0;
     for (const c of this.cpus) retired += c.retired;
-    return { retired, exits: { ...this.exitCounts } };
+    return retired;
   }
 
   // ---- running -------------------------------------------------------------------------------
@@ -242,7 +304,7 @@ export class Machine {
     const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
     const quantum = opts.quantum ?? DEFAULT_QUANTUM;
     if (!(quantum >= 1) || !Number.isInteger(quantum)) throw new HvlabError('EINVAL', `bad quantum ${quantum}`);
-    const start = this.stats.retired;
+    const start = this.totalRetired();
     for (;;) {
       const done = this.step(quantum, start + limit);
       if (done) return done;
@@ -257,7 +319,7 @@ export class Machine {
     const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
     const quantum = opts.quantum ?? DEFAULT_QUANTUM;
     const sliceMs = opts.sliceMs ?? 20;
-    const start = this.stats.retired;
+    const start = this.totalRetired();
     for (;;) {
       const t0 = performance.now();
       while (performance.now() - t0 < sliceMs) {
@@ -272,20 +334,29 @@ export class Machine {
   private step(quantum: number, limit: number): RunResult | undefined {
     const stop = this.takeStop();
     if (stop) return stop;
-    const total = this.stats.retired;
+    const total = this.totalRetired();
     if (total >= limit) return { reason: 'maxInstructions' };
     this.wakeWaiters();
     const cpu = this.pickRunnable();
     if (!cpu) return this.idle();
-    const observer = this.events.listenerCount('exception') > 0 ? this.emitException : undefined;
+    const emitter = this.events as MachineEmitter;
+    if (emitter.version !== this.listenersVersion) {
+      this.listenersVersion = emitter.version;
+      this.listening = {
+        exit: emitter.listenerCount('exit') > 0,
+        slice: emitter.listenerCount('slice') > 0,
+        exception: emitter.listenerCount('exception') > 0,
+      };
+    }
+    const observer = this.listening.exception ? this.emitException : undefined;
     if (cpu.onException !== observer) cpu.onException = observer;
     const budget = Math.max(1, Math.min(quantum, limit - total, cpu.timerDeadline()));
     const start = cpu.time;
     this.ranOnce = true;
     const exit = cpu.run(budget);
-    if (this.events.listenerCount('slice') > 0) this.events.emit('slice', cpu.index, start, cpu.time);
+    if (this.listening.slice) this.events.emit('slice', cpu.index, start, cpu.time);
     this.exitCounts[exit.kind]++;
-    if (this.events.listenerCount('exit') > 0) this.events.emit('exit', cpu.index, exit);
+    if (this.listening.exit) this.events.emit('exit', cpu.index, exit);
     const result = this.route(cpu, exit);
     this.platform?.syncCpu(cpu);
     return result ?? this.takeStop();

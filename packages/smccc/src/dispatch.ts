@@ -116,7 +116,7 @@ const U64 = (1n << 64n) - 1n;
 function toReg(v: SmcccValue, row: SmcccFunction): bigint {
   if (typeof v === 'bigint') return BigInt.asUintN(64, v);
   if (!Number.isSafeInteger(v)) throw new HvlabError('EINVAL', `${row.name} returned ${v}, not an integer`);
-  return BigInt(v) & U64;
+  return v >= 0 ? BigInt(v) : BigInt(v) & U64; // one BigInt for the common non-negative case
 }
 
 function checkRow(row: SmcccFunction, service: string): void {
@@ -255,12 +255,20 @@ export class SmcccDispatcher {
     }
     const result = row.handler({ fid, args, cpu, conduit });
     if (result === SMCCC_UNTOUCHED) return;
-    const values: readonly SmcccValue[] = Array.isArray(result) ? result : [result as SmcccValue];
-    if (values.length < 1 || values.length > row.resultCount)
-      throw new HvlabError('EINVAL', `${row.name} returned ${values.length} values, declared ${row.resultCount}`);
-    const regs = values.map((v) => toReg(v, row));
-    for (let i = 0; i < regs.length; i++) cpu.setReg(i, regs[i]!);
-    if (this.profile === 'kvm') for (let i = regs.length; i < SMCCC_MAX_RESULTS; i++) cpu.setReg(i, 0n);
+    // Written without intermediate arrays: this runs once per guest call.
+    let n: number;
+    if (Array.isArray(result)) {
+      const values = result as readonly SmcccValue[];
+      n = values.length;
+      if (n < 1 || n > row.resultCount)
+        throw new HvlabError('EINVAL', `${row.name} returned ${n} values, declared ${row.resultCount}`);
+      const regs = values.map((v) => toReg(v, row)); // convert all before writing any
+      for (let i = 0; i < n; i++) cpu.setReg(i, regs[i]!);
+    } else {
+      n = 1;
+      cpu.setReg(0, toReg(result as SmcccValue, row));
+    }
+    if (this.profile === 'kvm') for (let i = n; i < SMCCC_MAX_RESULTS; i++) cpu.setReg(i, 0n);
   }
 
   /** The SMCCC_ARCH_FEATURES answer for `queried` (used by the Arm architecture service). */

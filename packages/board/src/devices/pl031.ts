@@ -100,6 +100,11 @@ export class Pl031 implements MmioDevice {
     this.update();
   }
 
+  /** RTCIMSC: the match interrupt is unmasked. */
+  get interruptUnmasked(): boolean {
+    return this.imsc !== 0;
+  }
+
   get irqAsserted(): boolean {
     return this.irqLevel;
   }
