@@ -6,7 +6,7 @@
  *
  * Words: for every INSN_TABLE entry, a few random words that match it and a few with its fixed
  * bits only (these probe the allocated/unallocated boundary), every instruction word of the
- * standard benchmark guest (/work/shared/bench, built with the command of its README), and some
+ * standard benchmark guest (guests/bench, a copy of shared/bench, built with the command of its README), and some
  * edge words. A fixed seed makes the output reproducible for a given objdump version.
  *
  * Usage (from packages/a64): node scripts/gen-objdump-fixture.mjs [--bench-dir DIR]
@@ -23,7 +23,8 @@ import { build } from 'tsup';
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, '..');
 const argv = process.argv.slice(2);
-const benchDir = argv[0] === '--bench-dir' && argv[1] ? argv[1] : '/work/shared/bench';
+const benchDir =
+  argv[0] === '--bench-dir' && argv[1] ? argv[1] : new URL('../../../guests/bench', import.meta.url).pathname;
 const OUT = join(pkg, 'test/fixtures/objdump.txt');
 const MATCHING_PER_ENTRY = 6;
 const RAW_PER_ENTRY = 2;

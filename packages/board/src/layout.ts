@@ -1,7 +1,7 @@
 /**
  * The QEMU `virt` machine's physical memory map and interrupt assignments, as QEMU 7.2 lays
  * them out (qemu/qemu hw/arm/virt.c: base_memmap[] and a15irqmap[]; see also
- * /work/shared/reference/virt-platform.md §0.1–0.2). The board implements only the regions
+ * shared/reference/virt-platform.md §0.1–0.2). The board implements only the regions
  * marked with `*`; the others are listed so that nobody maps something else on top of them.
  *
  *   0x0000_0000 ┌──────────────────────────────┐

@@ -1,12 +1,8 @@
 /**
- * Test support: runs Debian's device-tree-compiler (`dtc`) when it is installed.
- *
- * Tests that need dtc call requireDtcInCi(): on a developer machine without dtc they are
- * skipped (visibly), but when CI=true a missing dtc is a failure, never a silent skip.
+ * Test support: runs Debian's device-tree-compiler (`dtc`). Tests that need it fail with an
+ * install hint when it is missing (scripts/test.sh installs it); they never skip.
  */
 import { spawnSync } from 'node:child_process';
-
-export const isCi = (): boolean => process.env.CI === 'true';
 
 let cached: boolean | undefined;
 
