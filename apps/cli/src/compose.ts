@@ -1,11 +1,13 @@
 /**
  * Composition: the only place where a backend, the board and the firmware meet. A library user
- * does the same with these three imports (README "Packages").
+ * does the same with these three imports (README "Packages"). The firmware is KVM's
+ * (installKvmFirmware): hvlab run is a VMM on a KVM-compatible hypervisor.
  */
 import { createInterpCpu } from '@hvlab/backend-interp';
 import { buildVirtDtb, createVirtMachine } from '@hvlab/board';
-import type { CpuFactory, Machine } from '@hvlab/core';
-import { installPsci } from '@hvlab/psci';
+import type { CpuFactory, Machine, PhysMem } from '@hvlab/core';
+import { installKvmFirmware, type KvmFirmware, PSCI_VERSION_0_1 } from '@hvlab/psci';
+import { applyFirmwareFlags } from './firmware.js';
 import type { BackendName, RunConfig } from './options.js';
 import { usageError } from './values.js';
 
@@ -26,10 +28,27 @@ export interface BootInput {
 export interface Booted {
   /** Undefined only when --dump-dtb ran without --kernel (nothing to boot). */
   readonly machine: Machine | undefined;
+  /** KVM's firmware on the machine (undefined with the machine). */
+  readonly firmware: KvmFirmware | undefined;
   /** The DTB the guest boots with (generated, or the one given with --dtb after patching). */
   readonly dtb: Uint8Array;
   /** Feeds bytes to the UART receiver. */
   readonly sendInput: (bytes: Uint8Array) => void;
+}
+
+/**
+ * PV stolen time as QEMU's virt board gives a KVM guest (hw/arm/virt.c: the VIRT_PVTIME window at
+ * 0x090A0000, a RAM region of max_cpus * PVTIME_SIZE_PER_CPU (64) bytes rounded up to a page,
+ * not described in the DT; virt_cpu_post_init sets each vCPU's KVM_ARM_VCPU_PVTIME_IPA to
+ * base + 64 * index). The guest finds its record with PV_TIME_ST.
+ */
+export const VIRT_PVTIME_BASE = 0x090a_0000;
+const PVTIME_SIZE_PER_CPU = 64;
+
+function addPvTime(mem: PhysMem, firmware: KvmFirmware, cpus: number): void {
+  const size = Math.ceil((cpus * PVTIME_SIZE_PER_CPU) / 4096) * 4096;
+  mem.addRam(VIRT_PVTIME_BASE, size, { name: 'pvtime' });
+  for (let i = 0; i < cpus; i++) firmware.smccc.setPvTimeIpa(i, BigInt(VIRT_PVTIME_BASE + i * PVTIME_SIZE_PER_CPU));
 }
 
 export function boot(input: BootInput): Booted {
@@ -44,7 +63,7 @@ export function boot(input: BootInput): Booted {
       psciMethod: PSCI_CONDUIT,
       bootargs: cfg.append,
     });
-    return { machine: undefined, dtb, sendInput: () => {} };
+    return { machine: undefined, firmware: undefined, dtb, sendInput: () => {} };
   }
   const vm = createVirtMachine({
     cpuFactory: BACKENDS[cfg.backend],
@@ -57,6 +76,15 @@ export function boot(input: BootInput): Booted {
     bootargs: cfg.append,
     dtb: input.dtb,
   });
-  installPsci(vm.machine, { conduit: PSCI_CONDUIT });
-  return { machine: vm.machine, dtb: vm.dtb, sendInput: (b) => vm.uart.pushRx(b) };
+  // The VMM's setup before the first KVM_RUN: the vCPU feature (PSCI 0.1 or 0.2+), the PSCI
+  // version, the SYSTEM_SUSPEND capability, then the filter ranges and firmware registers.
+  const firmware = installKvmFirmware(vm.machine, {
+    conduit: PSCI_CONDUIT,
+    psci02: cfg.psciVersion !== PSCI_VERSION_0_1,
+    ...(cfg.psciVersion === undefined ? {} : { psciVersion: cfg.psciVersion }),
+    systemSuspend: cfg.systemSuspend,
+  });
+  applyFirmwareFlags(firmware, cfg.smcccFilters, cfg.fwRegs);
+  addPvTime(vm.mem, firmware, cfg.smp);
+  return { machine: vm.machine, firmware, dtb: vm.dtb, sendInput: (b) => vm.uart.pushRx(b) };
 }

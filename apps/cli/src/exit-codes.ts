@@ -7,17 +7,17 @@ import type { RunResult, SystemEvent } from '@hvlab/core';
 import { hex64 } from '@hvlab/core';
 
 export const EXIT = {
-  /** The guest called PSCI SYSTEM_OFF. */
+  /** The guest called PSCI SYSTEM_OFF (or SYSTEM_OFF2). */
   OK: 0,
   /** A bug in hvlab (an unexpected exception). */
   INTERNAL: 1,
-  /** A bad flag or value, an unknown backend. */
+  /** A bad flag or value, an unknown backend, a firmware setting KVM would refuse. */
   USAGE: 2,
   /** A file that is missing, unreadable or cannot be written. */
   FILE: 3,
   /** An image, initrd or DTB that is malformed or does not fit the machine. */
   IMAGE: 4,
-  /** The guest called PSCI SYSTEM_RESET. */
+  /** The guest called PSCI SYSTEM_RESET (or SYSTEM_RESET2). */
   RESET: 10,
   /** --max-instructions retired without a system event. */
   MAX_INSTRUCTIONS: 11,
@@ -25,7 +25,7 @@ export const EXIT = {
   HALTED: 12,
   /** The guest did something no model handles (an exit with no handler). */
   UNHANDLED_EXIT: 13,
-  /** The guest asked for system suspend. */
+  /** The guest called PSCI SYSTEM_SUSPEND (served with --system-suspend). */
   SUSPEND: 14,
   /** The guest reported a crash. */
   CRASH: 15,
@@ -36,16 +36,16 @@ export const EXIT = {
 export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_TABLE: readonly (readonly [ExitStatus, string])[] = [
-  [EXIT.OK, 'the guest powered off (PSCI SYSTEM_OFF)'],
+  [EXIT.OK, 'the guest powered off (PSCI SYSTEM_OFF or SYSTEM_OFF2)'],
   [EXIT.INTERNAL, 'internal error in hvlab (please report it)'],
-  [EXIT.USAGE, 'bad flag or value, unknown backend'],
+  [EXIT.USAGE, 'bad flag or value, unknown backend, or a --fw-reg/--smccc-filter KVM refuses'],
   [EXIT.FILE, 'missing or unreadable input file, or unwritable output file'],
   [EXIT.IMAGE, 'malformed kernel, initrd or DTB, or it does not fit in memory'],
-  [EXIT.RESET, 'the guest reset the system (PSCI SYSTEM_RESET)'],
+  [EXIT.RESET, 'the guest reset the system (PSCI SYSTEM_RESET or SYSTEM_RESET2)'],
   [EXIT.MAX_INSTRUCTIONS, '--max-instructions reached'],
   [EXIT.HALTED, 'every CPU is off or waits forever, without a system event'],
   [EXIT.UNHANDLED_EXIT, 'the guest did something hvlab does not model'],
-  [EXIT.SUSPEND, 'the guest suspended the system'],
+  [EXIT.SUSPEND, 'the guest suspended the system (PSCI SYSTEM_SUSPEND, with --system-suspend)'],
   [EXIT.CRASH, 'the guest reported a crash'],
   [EXIT.INTERRUPTED, 'interrupted (SIGINT or Ctrl-A x)'],
 ];
@@ -93,8 +93,9 @@ export function outcomeOf(r: RunResult, maxInstructions: number | undefined): Ou
         message: `CPU ${r.cpu} stopped on an unhandled ${r.exit.kind} exit${describeExit(r)}`,
       };
     case 'hypercall':
-      // A firmware model forwarded the call to the VMM (an SMCCC filter's FWD_TO_USER); the CLI
-      // configures no such forwarding, so it has no answer to give.
+      // A firmware model forwarded the call to the VMM (an SMCCC filter's FWD_TO_USER). hvlab run
+      // answers those itself (main.ts) and resumes, so a run never ends here; a library user
+      // mapping its own runs gets this line.
       return {
         status: EXIT.UNHANDLED_EXIT,
         message: `CPU ${r.call.cpu} made a call forwarded to the VMM (function 0x${(r.call.nr >>> 0).toString(16).padStart(8, '0')}, ${r.call.conduit.toUpperCase()} #${r.call.imm}), which hvlab run does not answer`,

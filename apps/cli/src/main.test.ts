@@ -96,10 +96,16 @@ describe('help and version', () => {
       '--max-instructions',
       '--dump-dtb',
       '--stats',
+      '--psci-version',
+      '--system-suspend',
+      '--fw-reg',
+      '--smccc-filter',
     ])
       expect(text).toContain(flag);
     expect(text).toMatch(/Exit status:/);
-    expect(text).toMatch(/ {2}0 {2}the guest powered off \(PSCI SYSTEM_OFF\)/);
+    expect(text).toMatch(/ {2}0 {2}the guest powered off \(PSCI SYSTEM_OFF or SYSTEM_OFF2\)/);
+    expect(text).toMatch(/ 10 {2}the guest reset the system \(PSCI SYSTEM_RESET or SYSTEM_RESET2\)/);
+    expect(text).toMatch(/ 14 {2}the guest suspended the system \(PSCI SYSTEM_SUSPEND, with --system-suspend\)/);
     expect(text).toMatch(/ 11 {2}--max-instructions reached/);
     expect(r.stderr).toBe('');
   });
@@ -228,6 +234,18 @@ describe('runs', () => {
     expect(none.stdout.toString('latin1')).toContain('uart: waiting for a line');
   });
 
+  it("is a KVM VMM: the SMCCC services guest gets KVM's answers, PV time included (guests/expected/smccc.txt)", async () => {
+    const r = await hvlab('run', '--kernel', join(ROOT, 'guests/prebuilt/smccc.elf'));
+    expect(r.status).toBe(EXIT.OK);
+    expect(r.stdout.toString('latin1')).toBe(readFileSync(join(ROOT, 'guests/expected/smccc.txt'), 'latin1'));
+  });
+
+  it('four CPUs through PSCI: smp.elf prints what QEMU -smp 4 prints (guests/expected/smp.txt)', async () => {
+    const r = await hvlab('run', '--kernel', join(ROOT, 'guests/prebuilt/smp.elf'), '--smp', '4');
+    expect(r.status).toBe(EXIT.OK);
+    expect(r.stdout.toString('latin1')).toBe(readFileSync(join(ROOT, 'guests/expected/smp.txt'), 'latin1'));
+  });
+
   it('--smp and --memory are accepted by the board', async () => {
     expect((await hvlab('run', '--kernel', SYSTEM_OFF, '--smp', '4', '-m', '1G')).status).toBe(EXIT.OK);
   });
@@ -268,5 +286,244 @@ describe('--dump-dtb', () => {
     const out = join(dir, 'again.dtb');
     expect((await hvlab('run', '--dump-dtb', out)).status).toBe(0);
     expect((await hvlab('run', '--kernel', SYSTEM_OFF, '--dtb', out)).status).toBe(EXIT.OK);
+  });
+});
+
+// The firmware flags. Guests (raw images, hand-assembled with aarch64-linux-gnu-as):
+//   SMP        CPU_ON64(1, secondary, 0); on SUCCESS spin, else SYSTEM_OFF. secondary: SYSTEM_RESET.
+//   VERSION_11 PSCI_VERSION == 1.1 ? SYSTEM_OFF : SYSTEM_RESET.
+//   notSupported(fn)  call 0x8400_0000 + fn; NOT_SUPPORTED ? SYSTEM_OFF : SYSTEM_RESET.
+//   PSCI_0_1   PSCI_VERSION NOT_SUPPORTED ? KVM 0.1 CPU_OFF : SYSTEM_RESET.
+//   SUSPEND    SYSTEM_SUSPEND64(0x40080000, 0), then SYSTEM_OFF.
+const SYS_OFF = [MOVZ_W0_8, MOVK_W0_8400, HVC_0];
+const SYS_RESET = [MOVZ_W0_9, MOVK_W0_8400, HVC_0];
+const SMP = rawImage('smp.bin', [
+  0xd280_0060, // mov  x0, #0x3
+  0xf2b8_8000, // movk x0, #0xc400, lsl #16     CPU_ON64
+  0xd280_0021, // mov  x1, #1
+  0x1000_0102, // adr  x2, secondary (+0x20)
+  0xd280_0003, // mov  x3, #0
+  HVC_0,
+  0xb400_0000, // cbz  x0, .
+  ...SYS_OFF,
+  B_SELF,
+  ...SYS_RESET, // secondary
+  B_SELF,
+]);
+const VERSION_11 = rawImage('version11.bin', [
+  0x5280_0000, // mov  w0, #0
+  0x72b0_8000, // movk w0, #0x8400, lsl #16     PSCI_VERSION
+  HVC_0,
+  0xd280_0021, // mov  x1, #1
+  0xf2a0_0021, // movk x1, #1, lsl #16
+  0xeb01_001f, // cmp  x0, x1
+  0x5400_0080, // b.eq +16
+  ...SYS_RESET,
+  ...SYS_OFF,
+]);
+const notSupported = (fn: number) =>
+  rawImage(`notsup-${fn}.bin`, [
+    0x5280_0000 | (fn << 5), // mov  w0, #fn
+    0x72b0_8000, // movk w0, #0x8400, lsl #16
+    HVC_0,
+    0xb100_041f, // cmn  x0, #1
+    0x5400_0080, // b.eq +16
+    ...SYS_RESET,
+    ...SYS_OFF,
+  ]);
+const PSCI_VERSION_IS_NOT_SUPPORTED = notSupported(0x00);
+const TRNG_VERSION_IS_NOT_SUPPORTED = notSupported(0x50);
+const PSCI_0_1 = rawImage('psci01.bin', [
+  0x5280_0000, // mov  w0, #0
+  0x72b0_8000, // movk w0, #0x8400, lsl #16     PSCI_VERSION
+  HVC_0,
+  0xb100_041f, // cmn  x0, #1
+  0x5400_0080, // b.eq +16
+  ...SYS_RESET,
+  0x5297_4be0, // mov  w0, #0xba5f
+  0x72b2_b820, // movk w0, #0x95c1, lsl #16     KVM_PSCI_FN_CPU_OFF
+  HVC_0,
+  B_SELF,
+]);
+const SUSPEND = rawImage('suspend.bin', [
+  0xd280_01c0, // mov  x0, #0xe
+  0xf2b8_8000, // movk x0, #0xc400, lsl #16     SYSTEM_SUSPEND64
+  0xd2a8_0101, // mov  x1, #0x40080000
+  0xd280_0002, // mov  x2, #0
+  HVC_0,
+  ...SYS_OFF,
+]);
+
+/** One line on stderr, exactly, for a refusal reported the way KVM reports it. */
+function expectKvmRefusal(r: Result, line: string) {
+  expect(r.status).toBe(EXIT.USAGE);
+  expect(r.stderr).toBe(`hvlab: ${line}\n`);
+  expect(r.stdout.length).toBe(0);
+}
+
+describe('--smp: secondaries come up through PSCI CPU_ON', () => {
+  it('with 2 CPUs the secondary starts at the entry point and resets the system (exit 10)', async () => {
+    const r = await hvlab('run', '--kernel', SMP, '--smp', '2');
+    expect(r.status).toBe(EXIT.RESET);
+    expect(r.stderr).toBe('hvlab: guest reset the system (PSCI SYSTEM_RESET on CPU 1)\n');
+  });
+  it('with 1 CPU there is no CPU 1: CPU_ON fails and the guest powers off (exit 0)', async () => {
+    expect(await hvlab('run', '--kernel', SMP, '--smp', '1')).toMatchObject({ status: EXIT.OK, stderr: '' });
+  });
+});
+
+describe('--psci-version', () => {
+  it("selects the version the guest sees (KVM's default 1.3 otherwise)", async () => {
+    expect((await hvlab('run', '--kernel', VERSION_11, '--psci-version', '1.1')).status).toBe(EXIT.OK);
+    expect((await hvlab('run', '--kernel', VERSION_11)).status).toBe(EXIT.RESET);
+    expect((await hvlab('run', '--kernel', VERSION_11, '--psci-version', '1.3')).status).toBe(EXIT.RESET);
+  });
+  it("0.1 gives vCPUs without PSCI 0.2: no PSCI_VERSION, KVM's 0.1 CPU_OFF", async () => {
+    // Every CPU off and no SYSTEM_OFF in PSCI 0.1: the machine halts (exit 12).
+    const r = await hvlab('run', '--kernel', PSCI_0_1, '--psci-version', '0.1');
+    expect(r.status).toBe(EXIT.HALTED);
+    expect(r.stderr).toBe('hvlab: guest halted: every CPU is powered off\n');
+    expect((await hvlab('run', '--kernel', PSCI_0_1, '--psci-version', '0.2')).status).toBe(EXIT.RESET);
+  });
+  it.each([
+    ['1.9', /--psci-version: 1\.9 is not a version KVM serves \(0\.1, 0\.2, 1\.0, 1\.1, 1\.2, 1\.3\)/],
+    ['2.0', /--psci-version: 2\.0 is not a version KVM serves/],
+    ['one', /--psci-version: 'one' is not a PSCI version \(MAJOR\.MINOR, e\.g\. 1\.3\)/],
+    ['1', /--psci-version: '1' is not a PSCI version/],
+  ])('rejects %s (exit 2)', async (v, pattern) => {
+    expectOneLine(await hvlab('run', '--kernel', VERSION_11, '--psci-version', v), EXIT.USAGE, pattern);
+  });
+});
+
+describe('--fw-reg', () => {
+  it('sets firmware registers by name or ID before the first run, in order', async () => {
+    expect((await hvlab('run', '--kernel', VERSION_11, '--fw-reg', 'KVM_REG_ARM_PSCI_VERSION=0x10001')).status).toBe(
+      EXIT.OK,
+    );
+    expect((await hvlab('run', '--kernel', VERSION_11, '--fw-reg', '0x6030000000140000=65537')).status).toBe(EXIT.OK);
+    expect(
+      (
+        await hvlab(
+          'run',
+          '--kernel',
+          VERSION_11,
+          '--psci-version',
+          '1.0',
+          '--fw-reg',
+          'KVM_REG_ARM_PSCI_VERSION=0x10000',
+          '--fw-reg',
+          'kvm_reg_arm_psci_version=0x10001',
+        )
+      ).status,
+    ).toBe(EXIT.OK);
+    // TRNG is served by default; clearing its bit in KVM_REG_ARM_STD_BMAP hides it.
+    expect((await hvlab('run', '--kernel', TRNG_VERSION_IS_NOT_SUPPORTED)).status).toBe(EXIT.RESET);
+    expect(
+      (await hvlab('run', '--kernel', TRNG_VERSION_IS_NOT_SUPPORTED, '--fw-reg', 'KVM_REG_ARM_STD_BMAP=0')).status,
+    ).toBe(EXIT.OK);
+  });
+
+  it.each([
+    ['KVM_REG_ARM_STD_BMAP=0x2', 'EINVAL (unknown bits)'],
+    ['0x6030000000160000=0x2', 'EINVAL (unknown bits)'],
+    ['KVM_REG_ARM_VENDOR_HYP_BMAP=0x4', 'EINVAL (unknown bits)'],
+    ['KVM_REG_ARM_NOPE=1', 'ENOENT (no such firmware register)'],
+    ['0x6030000000140009=0', 'ENOENT (no such firmware register)'],
+    ['0x6030000000100000=0', 'ENOENT (no such firmware register)'],
+  ])('reports %s as KVM would: %s', async (arg, why) => {
+    expectKvmRefusal(await hvlab('run', '--kernel', VERSION_11, '--fw-reg', arg), `--fw-reg ${arg}: ${why}`);
+  });
+
+  it('reports a refused PSCI version with KVM errno and reason', async () => {
+    const r = await hvlab('run', '--kernel', VERSION_11, '--fw-reg', 'KVM_REG_ARM_PSCI_VERSION=0x10004');
+    expect(r.status).toBe(EXIT.USAGE);
+    expect(r.stderr).toMatch(
+      /^hvlab: --fw-reg KVM_REG_ARM_PSCI_VERSION=0x10004: EINVAL \(1\.4 is not a version KVM serves/,
+    );
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expectKvmRefusal(
+      await hvlab('run', '--kernel', VERSION_11, '--psci-version', '0.1', '--fw-reg', 'KVM_REG_ARM_PSCI_VERSION=2'),
+      '--fw-reg KVM_REG_ARM_PSCI_VERSION=2: EINVAL (0.2 needs vCPUs with KVM_ARM_VCPU_PSCI_0_2)',
+    );
+  });
+
+  it.each([
+    ['KVM_REG_ARM_STD_BMAP', /--fw-reg: 'KVM_REG_ARM_STD_BMAP' is not ID=VALUE/],
+    ['KVM_REG_ARM_STD_BMAP=', /has a VALUE that is not a 64-bit number/],
+    ['KVM_REG_ARM_STD_BMAP=zz', /has a VALUE that is not a 64-bit number/],
+    ['KVM_REG_ARM_STD_BMAP=0x10000000000000000', /has a VALUE that is not a 64-bit number/],
+    ['0xg=1', /has an ID that is neither a number nor a register name/],
+  ])('rejects the syntax of %s (exit 2)', async (arg, pattern) => {
+    expectOneLine(await hvlab('run', '--kernel', VERSION_11, '--fw-reg', arg), EXIT.USAGE, pattern);
+  });
+});
+
+describe('--smccc-filter', () => {
+  it('deny: the guest gets NOT_SUPPORTED', async () => {
+    expect((await hvlab('run', '--kernel', PSCI_VERSION_IS_NOT_SUPPORTED)).status).toBe(EXIT.RESET);
+    const r = await hvlab('run', '--kernel', PSCI_VERSION_IS_NOT_SUPPORTED, '--smccc-filter', '0x84000000:1:deny');
+    expect(r).toMatchObject({ status: EXIT.OK, stderr: '' });
+  });
+
+  it('fwd: the call reaches hvlab as the VMM, is logged and answered NOT_SUPPORTED, and the guest resumes', async () => {
+    const r = await hvlab('run', '--kernel', TRNG_VERSION_IS_NOT_SUPPORTED, '--smccc-filter', '0x84000050:4:FWD');
+    expect(r.status).toBe(EXIT.OK);
+    expect(r.stderr).toBe('hvlab: CPU 0: HVC #0 call 0x84000050 forwarded to the VMM: answered NOT_SUPPORTED\n');
+  });
+
+  it('handle: KVM handles it; ranges accumulate', async () => {
+    const r = await hvlab(
+      'run',
+      '--kernel',
+      PSCI_VERSION_IS_NOT_SUPPORTED,
+      '--smccc-filter',
+      '0x84000000:1:handle',
+      '--smccc-filter',
+      '0x84000050:4:deny',
+    );
+    expect(r.status).toBe(EXIT.RESET);
+  });
+
+  it.each([
+    [
+      ['0x80000000:1:deny'],
+      '0x80000000:1:deny',
+      'EEXIST (filter range 0x80000000..0x80000000 overlaps the reserved Arm Architecture range 0x80000000..0x8000FFFF)',
+    ],
+    [['0x84000000:0:deny'], '0x84000000:0:deny', 'EINVAL (a filter range of 0 functions)'],
+    [['0xffffffff:2:deny'], '0xffffffff:2:deny', 'EINVAL (filter range 0xFFFFFFFF + 2 runs past 0xFFFFFFFF)'],
+    [
+      ['0x84000000:16:deny', '0x8400000f:1:fwd'],
+      '0x8400000f:1:fwd',
+      'EEXIST (filter range 0x8400000F..0x8400000F overlaps 0x84000000..0x8400000F)',
+    ],
+  ])('reports %j as KVM would', async (ranges, failing, why) => {
+    const argv = ranges.flatMap((f) => ['--smccc-filter', f]);
+    expectKvmRefusal(await hvlab('run', '--kernel', VERSION_11, ...argv), `--smccc-filter ${failing}: ${why}`);
+  });
+
+  it.each([
+    ['0x84000000:1', /is not BASE:COUNT:ACTION/],
+    ['0x84000000:1:allow', /has an ACTION other than handle, deny or fwd/],
+    ['0x184000000:1:deny', /has a BASE that is not a 32-bit function ID/],
+    ['x:1:deny', /has a BASE that is not a 32-bit function ID/],
+    ['0x84000000:-1:deny', /has a COUNT that is not a 32-bit number/],
+  ])('rejects the syntax of %s (exit 2)', async (arg, pattern) => {
+    expectOneLine(await hvlab('run', '--kernel', VERSION_11, '--smccc-filter', arg), EXIT.USAGE, pattern);
+  });
+});
+
+describe('--system-suspend and the exit status of each system event', () => {
+  it('SYSTEM_SUSPEND exits 14 with --system-suspend; without it the call is NOT_SUPPORTED and the guest powers off', async () => {
+    const r = await hvlab('run', '--kernel', SUSPEND, '--system-suspend');
+    expect(r.status).toBe(EXIT.SUSPEND);
+    expect(r.stderr).toBe('hvlab: guest suspended the system (PSCI SYSTEM_SUSPEND on CPU 0)\n');
+    expect(await hvlab('run', '--kernel', SUSPEND)).toMatchObject({ status: EXIT.OK, stderr: '' });
+  });
+
+  it('SYSTEM_OFF, SYSTEM_RESET and SYSTEM_SUSPEND give 0, 10 and 14', async () => {
+    expect((await hvlab('run', '--kernel', SYSTEM_OFF)).status).toBe(0);
+    expect((await hvlab('run', '--kernel', SYSTEM_RESET)).status).toBe(10);
+    expect((await hvlab('run', '--kernel', SUSPEND, '--system-suspend')).status).toBe(14);
   });
 });

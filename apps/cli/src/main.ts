@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { CommanderError } from '@commander-js/extra-typings';
-import { isHvlabError, type RunResult } from '@hvlab/core';
+import { type HypercallExit, isHvlabError, type Machine, type RunResult } from '@hvlab/core';
 import pc from 'picocolors';
 import { type Booted, boot } from './compose.js';
 import { ConsoleIn, ConsoleOut, type InStream, type OutStream } from './console.js';
@@ -94,7 +94,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     return await runCommand(checkRunOptions(raw), io, say);
   } catch (e) {
-    if (e instanceof UserError) return fail(e.status, e.message);
+    if (e instanceof UserError) {
+      if (!e.bare) return fail(e.status, e.message);
+      say(e.message);
+      return e.status;
+    }
     if (isHvlabError(e)) {
       const status = e.code === 'EINVAL' ? EXIT.USAGE : e.code === 'ENOENT' ? EXIT.FILE : EXIT.IMAGE;
       return fail(status, e.message);
@@ -103,6 +107,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     const msg = e instanceof Error ? e.message : String(e);
     return fail(EXIT.INTERNAL, `internal error: ${msg.split('\n')[0]} — ${REPORT_HINT}`);
   }
+}
+
+/** The VMM's answer to a forwarded call: SMCCC NOT_SUPPORTED in X0, X1..X3 zero (as KVM's own). */
+function answerForwardedCall(machine: Machine, call: HypercallExit, say: (line: string) => void): void {
+  const cpu = machine.cpus[call.cpu]!;
+  const fid = `0x${(call.nr >>> 0).toString(16).padStart(8, '0')}`;
+  say(
+    `CPU ${call.cpu}: ${call.conduit.toUpperCase()} #${call.imm} call ${fid} forwarded to the VMM: answered NOT_SUPPORTED`,
+  );
+  cpu.setReg(0, 0xffff_ffff_ffff_ffffn);
+  for (let i = 1; i <= 3; i++) cpu.setReg(i, 0n);
 }
 
 async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void): Promise<number> {
@@ -114,6 +129,7 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
   try {
     booted = boot({ cfg, kernel, initrd, dtb, onConsole: out.write });
   } catch (e) {
+    if (e instanceof UserError) throw e;
     // Every flag value was checked before: what the board refuses now is a file's content
     // (a malformed image or DTB, or one that does not fit in RAM).
     if (isHvlabError(e)) throw new UserError(EXIT.IMAGE, e.message);
@@ -145,6 +161,12 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
     for (;;) {
       const left = limit === undefined ? undefined : Math.max(0, limit - machine.stats.retired);
       result = await machine.runAsync(left === undefined ? {} : { maxInstructions: left });
+      // A call the SMCCC filter forwards to the VMM (FWD_TO_USER, KVM_EXIT_HYPERCALL): hvlab run
+      // implements no such service, so it logs the call and answers NOT_SUPPORTED, then resumes.
+      if (result.reason === 'hypercall') {
+        answerForwardedCall(machine, result.call, say);
+        continue;
+      }
       // A guest waiting (WFI) for console input halts the machine: nothing it knows of can wake
       // it. While stdin is open the input can: wait for it, then resume.
       const waiting = machine.cpus.some((_, i) => machine.powerState(i) === 'waiting');

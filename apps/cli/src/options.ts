@@ -2,6 +2,7 @@
  * Checks `hvlab run`'s raw option strings and turns them into a RunConfig. Every rule here
  * answers with a one-line UsageError naming the flag.
  */
+import { type FilterSpec, type FwRegSpec, parseFwReg, parsePsciVersionFlag, parseSmcccFilter } from './firmware.js';
 import type { RawRunOptions } from './program.js';
 import { formatSize, parseMemorySize, parsePositiveInt, usageError } from './values.js';
 
@@ -27,6 +28,14 @@ export interface RunConfig {
   readonly maxInstructions: number | undefined;
   readonly dumpDtbPath: string | undefined;
   readonly stats: boolean;
+  /** --psci-version as a PSCI_VERSION value (undefined: KVM's default, 1.3). */
+  readonly psciVersion: number | undefined;
+  /** --system-suspend: KVM_CAP_ARM_SYSTEM_SUSPEND. */
+  readonly systemSuspend: boolean;
+  /** --fw-reg, in command-line order. */
+  readonly fwRegs: readonly FwRegSpec[];
+  /** --smccc-filter, in command-line order. */
+  readonly smcccFilters: readonly FilterSpec[];
 }
 
 const nonEmpty = (flag: string, v: string | undefined): string | undefined => {
@@ -63,5 +72,9 @@ export function checkRunOptions(raw: RawRunOptions): RunConfig {
     maxInstructions,
     dumpDtbPath,
     stats: raw.stats === true,
+    psciVersion: raw.psciVersion === undefined ? undefined : parsePsciVersionFlag(raw.psciVersion),
+    systemSuspend: raw.systemSuspend === true,
+    fwRegs: (raw.fwReg ?? []).map(parseFwReg),
+    smcccFilters: (raw.smcccFilter ?? []).map(parseSmcccFilter),
   };
 }

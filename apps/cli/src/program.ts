@@ -24,7 +24,14 @@ export interface RawRunOptions {
   maxInstructions?: string;
   dumpDtb?: string;
   stats?: boolean;
+  psciVersion?: string;
+  systemSuspend?: boolean;
+  fwReg?: string[];
+  smcccFilter?: string[];
 }
+
+/** Collects a repeatable flag's values in command-line order. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function buildProgram(io: ProgramIo, onRun: (opts: RawRunOptions) => void): Command {
   const program = new Command('hvlab')
@@ -51,6 +58,30 @@ export function buildProgram(io: ProgramIo, onRun: (opts: RawRunOptions) => void
     .addOption(new Option('--max-instructions <n>', 'stop after n instructions in total (exit status 11)'))
     .addOption(new Option('--dump-dtb <file>', "write the generated DTB to file and exit 0 (QEMU's dumpdtb)"))
     .addOption(new Option('--stats', 'print instructions retired, wall time, MIPS and exits by kind to stderr'))
+    .addOption(
+      new Option(
+        '--psci-version <X.Y>',
+        "PSCI version the guest sees (KVM_REG_ARM_PSCI_VERSION): 0.1, 0.2, 1.0, 1.1, 1.2 or 1.3 (default 1.3, KVM's)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--system-suspend',
+        'serve PSCI SYSTEM_SUSPEND (KVM_CAP_ARM_SYSTEM_SUSPEND): the guest suspending ends the run (exit status 14)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--fw-reg <ID=VALUE>',
+        'set a firmware pseudo-register before the first run, as KVM_SET_ONE_REG (ID in hex or a name such as KVM_REG_ARM_STD_BMAP; repeatable)',
+      ).argParser(collect),
+    )
+    .addOption(
+      new Option(
+        '--smccc-filter <BASE:COUNT:ACTION>',
+        'SMCCC filter range as KVM_ARM_VM_SMCCC_FILTER; ACTION handle, deny or fwd (fwd: hvlab logs the call on stderr and answers NOT_SUPPORTED; repeatable)',
+      ).argParser(collect),
+    )
     .addHelpText(
       'after',
       [
@@ -62,8 +93,14 @@ export function buildProgram(io: ProgramIo, onRun: (opts: RawRunOptions) => void
         'Exit status:',
         exitTableText(),
         '',
-        'Example:',
+        "Firmware: KVM's (PSCI 1.3 over HVC, SMCCC 1.1, TRNG, KVM vendor calls, PV time).",
+        'A refused --fw-reg or --smccc-filter is reported as KVM reports it, e.g.',
+        '  hvlab: --fw-reg KVM_REG_ARM_STD_BMAP=0x2: EINVAL (unknown bits)',
+        '',
+        'Examples:',
         '  hvlab run --kernel guests/prebuilt/hello.elf --stats',
+        '  hvlab run --kernel guests/prebuilt/smp.elf --smp 4 --psci-version 1.1',
+        '  hvlab run --kernel guest.elf --fw-reg KVM_REG_ARM_STD_BMAP=0 --smccc-filter 0x84000015:1:deny',
       ].join('\n'),
     )
     .exitOverride()

@@ -57,7 +57,31 @@ describe('checkRunOptions', () => {
       maxInstructions: undefined,
       dumpDtbPath: undefined,
       stats: false,
+      psciVersion: undefined,
+      systemSuspend: false,
+      fwRegs: [],
+      smcccFilters: [],
     });
+  });
+  it('parses the firmware flags (syntax here, KVM rules on the VM)', () => {
+    const cfg = checkRunOptions({
+      kernel: 'k.elf',
+      psciVersion: '1.1',
+      systemSuspend: true,
+      fwReg: ['KVM_REG_ARM_STD_BMAP=0', '0x6030000000160002=1'],
+      smcccFilter: ['0x84000003:1:fwd', '2214592512:32:Deny'],
+    });
+    expect(cfg.psciVersion).toBe(0x1_0001);
+    expect(cfg.systemSuspend).toBe(true);
+    expect(cfg.fwRegs).toEqual([
+      { text: 'KVM_REG_ARM_STD_BMAP=0', id: 'KVM_REG_ARM_STD_BMAP', value: 0n },
+      { text: '0x6030000000160002=1', id: 0x6030_0000_0016_0002n, value: 1n },
+    ]);
+    expect(cfg.smcccFilters).toEqual([
+      { text: '0x84000003:1:fwd', base: 0x8400_0003, count: 1, action: 'FWD_TO_USER' },
+      { text: '2214592512:32:Deny', base: 0x8400_0000, count: 32, action: 'DENY' },
+    ]);
+    expect(checkRunOptions({ kernel: 'k.elf', psciVersion: '0.1' }).psciVersion).toBe(1);
   });
   it.each([
     [{ ...base, kernel: undefined }, /--kernel <file> is required/],

@@ -7,11 +7,15 @@ import { EXIT, type ExitStatus } from './exit-codes.js';
 /** An error the user can fix: printed as one line, exits with `status`. */
 export class UserError extends Error {
   override readonly name = 'UserError';
+  /** Printed as `hvlab: MESSAGE` without "error:" (a refusal reported the way KVM reports it). */
+  readonly bare: boolean;
   constructor(
     readonly status: ExitStatus,
     message: string,
+    opts: { readonly bare?: boolean } = {},
   ) {
     super(message);
+    this.bare = opts.bare === true;
   }
 }
 

@@ -82,3 +82,15 @@ describe('PSCI return codes and versions', () => {
     expect(() => psciVersion(0x8000, 0)).toThrow(RangeError);
   });
 });
+
+describe('parsePsciVersion', () => {
+  it('reads MAJOR.MINOR', () => {
+    expect(ids.parsePsciVersion('1.3')).toBe(0x1_0003);
+    expect(ids.parsePsciVersion(' 0.2 ')).toBe(2);
+    expect(ids.parsePsciVersion('0.1')).toBe(1);
+  });
+  it('rejects anything else with EINVAL', () => {
+    for (const bad of ['', '1', '1.', '.3', '1.3.0', 'v1.3', '1,3', '99999.0', '1.65536', '-1.0'])
+      expect(() => ids.parsePsciVersion(bad), bad).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+  });
+});

@@ -5,7 +5,8 @@
  * Constant names follow linux include/uapi/linux/psci.h (the version in the name is the PSCI
  * version that introduced the call); call names in PSCI_FUNCTIONS are DEN0022's.
  */
-import { fastCall32, fastCall64, OEN_STD_START } from '@hvlab/smccc';
+import { HvlabError } from '@hvlab/core';
+import { fastCall32, fastCall64, KVM_PSCI_FN, OEN_STD_START } from '@hvlab/smccc';
 
 export const PSCI_0_2_FN_PSCI_VERSION = 0x8400_0000;
 export const PSCI_0_2_FN_CPU_SUSPEND = 0x8400_0001;
@@ -149,9 +150,77 @@ export function psciVersion(major: number, minor: number): number {
   return major * 0x10000 + minor;
 }
 
+/** PSCI 0.1: no PSCI_VERSION call; KVM's KVM_ARM_PSCI_0_1 = PSCI_VERSION(0, 1) (include/kvm/arm_psci.h). */
+export const PSCI_VERSION_0_1 = 0x0_0001;
 export const PSCI_VERSION_0_2 = 0x0_0002;
 export const PSCI_VERSION_1_0 = 0x1_0000;
 export const PSCI_VERSION_1_1 = 0x1_0001;
+export const PSCI_VERSION_1_2 = 0x1_0002;
 export const PSCI_VERSION_1_3 = 0x1_0003;
 
 export const formatPsciVersion = (v: number): string => `${v >>> 16}.${v & 0xffff}`;
+
+/**
+ * Parses "X.Y" (as `--psci-version` takes it) into a PSCI_VERSION value. Throws HvlabError
+ * EINVAL for anything else; whether the version is one a policy serves is its own rule.
+ */
+export function parsePsciVersion(text: string): number {
+  const m = /^(\d{1,5})\.(\d{1,5})$/.exec(text.trim());
+  const major = m ? Number(m[1]) : Number.NaN;
+  const minor = m ? Number(m[2]) : Number.NaN;
+  if (!m || major > 0x7fff || minor > 0xffff)
+    throw new HvlabError('EINVAL', `'${text}' is not a PSCI version (MAJOR.MINOR, e.g. 1.3)`);
+  return psciVersion(major, minor);
+}
+
+/**
+ * KVM's PSCI 0.1 function IDs (linux arch/arm64/include/uapi/asm/kvm.h KVM_PSCI_FN(n) =
+ * KVM_PSCI_FN_BASE 0x95c1ba5e + n; @hvlab/smccc exports both). PSCI 0.1 had no fixed IDs:
+ * firmware names them in the DT /psci node (`cpu_suspend`, `cpu_off`, `cpu_on`, `migrate`);
+ * these are the ones KVM answers.
+ */
+export const KVM_PSCI_FN_CPU_SUSPEND = KVM_PSCI_FN(0);
+export const KVM_PSCI_FN_CPU_OFF = KVM_PSCI_FN(1);
+export const KVM_PSCI_FN_CPU_ON = KVM_PSCI_FN(2);
+export const KVM_PSCI_FN_MIGRATE = KVM_PSCI_FN(3);
+
+/** AFFINITY_INFO results (DEN0022 5.1.5; linux uapi psci.h PSCI_0_2_AFFINITY_LEVEL_*). */
+export const PSCI_0_2_AFFINITY_LEVEL_ON = 0;
+export const PSCI_0_2_AFFINITY_LEVEL_OFF = 1;
+export const PSCI_0_2_AFFINITY_LEVEL_ON_PENDING = 2;
+
+/** MIGRATE_INFO_TYPE results (DEN0022 5.1.7; linux uapi psci.h PSCI_0_2_TOS_*). */
+export const PSCI_0_2_TOS_UP_MIGRATE = 0;
+export const PSCI_0_2_TOS_UP_NO_MIGRATE = 1;
+export const PSCI_0_2_TOS_MP = 2;
+
+/**
+ * CPU_SUSPEND power_state fields (DEN0022 5.4.2; TF-A include/lib/psci/psci.h PSTATE_*).
+ * Original format (0.2): StateID 15:0, StateType bit 16, PowerLevel 25:24, bits 31:26 and
+ * 23:17 must be zero. Extended format (1.0): StateID 27:0, StateType bit 30, bits 31 and 29:28
+ * must be zero.
+ */
+export const PSTATE_ID_MASK_ORIGINAL = 0xffff;
+export const PSTATE_TYPE_SHIFT_ORIGINAL = 16;
+export const PSTATE_PWR_LVL_SHIFT = 24;
+export const PSTATE_PWR_LVL_MASK = 0x3;
+export const PSTATE_VALID_MASK_ORIGINAL = 0xfcfe_0000;
+export const PSTATE_ID_MASK_EXTENDED = 0x0fff_ffff;
+export const PSTATE_TYPE_SHIFT_EXTENDED = 30;
+export const PSTATE_VALID_MASK_EXTENDED = 0xb000_0000;
+export const PSTATE_TYPE_STANDBY = 0;
+export const PSTATE_TYPE_POWERDOWN = 1;
+
+/** PSCI_FEATURES(CPU_SUSPEND) flags (DEN0022 5.1.14; linux PSCI_1_0_FEATURES_CPU_SUSPEND_PF_MASK, PSCI_1_0_OS_INITIATED). */
+export const PSCI_1_0_FEATURES_CPU_SUSPEND_PF_SHIFT = 1;
+export const PSCI_1_0_OS_INITIATED = 1 << 0;
+
+/** SYSTEM_RESET2 reset_type (DEN0022 5.1.19): bit 31 = vendor-defined; architectural 0 = warm reset. */
+export const PSCI_1_1_RESET_TYPE_SYSTEM_WARM_RESET = 0;
+export const PSCI_1_1_RESET_TYPE_VENDOR_START = 0x8000_0000;
+
+/** SYSTEM_OFF2 type (DEN0022 F.b 5.1.22): bit 0 HIBERNATE_OFF (linux PSCI_1_3_OFF_TYPE_HIBERNATE_OFF). */
+export const PSCI_1_3_OFF_TYPE_HIBERNATE_OFF = 1 << 0;
+
+/** MPIDR affinity bits a PSCI target may carry: Aff3 39:32, Aff2..Aff0 23:0 (linux MPIDR_HWID_BITMASK). */
+export const MPIDR_HWID_BITMASK = 0xff_00ff_ffffn;
