@@ -34,11 +34,14 @@ import {
   type CpuConfig,
   type ExceptionEvent,
   type Exit,
+  type HvcExit,
   HvlabError,
+  type HypercallAction,
   INSNS_PER_COUNTER_TICK,
   type InjectedException,
   type PhysMem,
   PhysMem as PhysMemClass,
+  type SmcExit,
   SysReg,
   type SysRegId,
   sysRegName,
@@ -119,6 +122,8 @@ export class InterpCpu implements Cpu, SysHost, CodeOwner {
   retired = 0;
   private warped = 0;
   onException: ((e: ExceptionEvent) => void) | undefined;
+  /** Cpu.onHypercall: consulted in run() when an hvc/smc exit is due (see the dispatcher). */
+  onHypercall: ((exit: HvcExit | SmcExit) => HypercallAction) | undefined;
 
   /** Set by helpers when run() must return an Exit. */
   pendingExit: Exit | undefined;
@@ -277,8 +282,23 @@ export class InterpCpu implements Cpu, SysHost, CodeOwner {
         case K_LOOKUP:
           if (this.intDeliverable) this.takeInterrupt();
           break;
-        default:
+        default: {
+          // An exit is pending. A hypercall may be completed right here (Cpu.onHypercall):
+          // `retired` already counts the HVC/SMC, so the handler sees exactly the state an
+          // exit would have shown it.
+          const e = this.pendingExit as Exit | undefined; // set by the block just run
+          if (this.onHypercall !== undefined && e !== undefined && (e.kind === 'hvc' || e.kind === 'smc')) {
+            const action = this.onHypercall(e);
+            if (action !== 'exit') {
+              this.pendingExit = undefined;
+              // A handler that queued an exception must see it taken first: end run() here.
+              if (action === 'yield' || this.injectQueue.length > 0) return BUDGET_EXIT;
+              if (this.intDeliverable) this.takeInterrupt();
+              break;
+            }
+          }
           return this.takeExit();
+        }
       }
       blk = undefined;
     }

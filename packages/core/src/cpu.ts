@@ -9,7 +9,7 @@
  *   floor((retired + warped) / INSNS_PER_COUNTER_TICK)
  * so two runs of the same program see the same counter values.
  */
-import type { Exit } from './exit.js';
+import type { Exit, HvcExit, SmcExit } from './exit.js';
 import type { PhysMem } from './memory.js';
 import type { CoreRegId } from './regs.js';
 import type { SysRegId } from './sysregs.js';
@@ -46,6 +46,9 @@ export interface ExceptionEvent {
   /** The vector address branched to. */
   readonly vector: bigint;
 }
+
+/** What Cpu.onHypercall did with a call (see there). */
+export type HypercallAction = 'done' | 'yield' | 'exit';
 
 export interface CpuConfig {
   /** Index of this CPU in its machine (0-based). */
@@ -132,4 +135,15 @@ export interface Cpu {
 
   /** Optional observer for exceptions taken inside the backend (tracing only). */
   onException: ((e: ExceptionEvent) => void) | undefined;
+
+  /**
+   * Set by the Machine: completes hypercalls without ending run(), as KVM completes a guest's HVC
+   * in the kernel without a return to userspace. When an `hvc` or `smc` exit is due, the backend
+   * first retires the instruction (PC past it, `retired` counted) and calls this hook:
+   *   'done'   the call is complete: go on executing, exactly as if run() had been re-entered
+   *   'yield'  the call is complete: end run() now with a `budget` exit
+   *   'exit'   not handled (nothing was changed): return the exit as usual
+   * Undefined means every hypercall is an exit.
+   */
+  onHypercall: ((exit: HvcExit | SmcExit) => HypercallAction) | undefined;
 }

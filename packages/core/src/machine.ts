@@ -19,9 +19,9 @@
  * UNDEF, an MMIO access to nothing gets a synchronous external abort.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Cpu, CpuFactory, ExceptionEvent } from './cpu.js';
+import type { Cpu, CpuFactory, ExceptionEvent, HypercallAction } from './cpu.js';
 import { HvlabError } from './errors.js';
-import type { Exit, ExitKind, MmioExit, SysRegExit } from './exit.js';
+import type { Exit, ExitKind, HvcExit, MmioExit, SmcExit, SysRegExit } from './exit.js';
 import { EXIT_KINDS } from './exit.js';
 import { PhysMem } from './memory.js';
 import { CoreReg } from './regs.js';
@@ -189,6 +189,10 @@ export class Machine {
   private platform: InterruptPlatform | undefined;
   private pendingStop: RunResult | undefined;
   private ranOnce = false;
+  /** Bumped by every power-state change, so an inline hypercall can tell it must yield. */
+  private powerEpoch = 0;
+  /** Per-CPU Cpu.onHypercall hooks (installed while nobody observes individual exits). */
+  private readonly hypercallHooks: ((exit: HvcExit | SmcExit) => HypercallAction)[];
   private readonly exitCounts = Object.fromEntries(EXIT_KINDS.map((k) => [k, 0])) as Record<ExitKind, number>;
 
   constructor(opts: MachineOptions) {
@@ -204,6 +208,7 @@ export class Machine {
     }
     this.cpus = cpus;
     this.power = cpus.map((_, i) => (i === 0 ? 'running' : 'off'));
+    this.hypercallHooks = cpus.map((cpu) => (exit) => this.inlineHypercall(cpu, exit));
   }
 
   // ---- configuration -------------------------------------------------------------------------
@@ -241,11 +246,13 @@ export class Machine {
     const lag = this.now() - this.localTime(cpu);
     if (lag > 0) cpu.warp(lag);
     this.power[index] = 'running';
+    this.powerEpoch++;
   }
 
   powerOff(index: number): void {
     this.powerState(index);
     this.power[index] = 'off';
+    this.powerEpoch++;
   }
 
   /**
@@ -257,7 +264,10 @@ export class Machine {
     if (this.powerState(index) !== 'running') return;
     const cpu = this.cpus[index]!;
     this.platform?.syncCpu(cpu);
-    if (!cpu.hasPendingInterrupt()) this.power[index] = 'waiting';
+    if (!cpu.hasPendingInterrupt()) {
+      this.power[index] = 'waiting';
+      this.powerEpoch++;
+    }
   }
 
   /** Ends the current run with a system event (PSCI SYSTEM_OFF, SYSTEM_RESET, ...). */
@@ -322,9 +332,12 @@ export class Machine {
     const start = this.totalRetired();
     for (;;) {
       const t0 = performance.now();
-      while (performance.now() - t0 < sliceMs) {
+      // The clock is read every 256 steps, not every step: a step can be a single hypercall,
+      // and a clock read costs as much as the call. A slice overshoots by at most 255 steps.
+      for (let n = 1; ; n++) {
         const done = this.step(quantum, start + limit);
         if (done) return done;
+        if ((n & 255) === 0 && performance.now() - t0 >= sliceMs) break;
       }
       await new Promise<void>((r) => setImmediate(r));
     }
@@ -350,6 +363,9 @@ export class Machine {
     }
     const observer = this.listening.exception ? this.emitException : undefined;
     if (cpu.onException !== observer) cpu.onException = observer;
+    // Hypercalls complete inside run() unless someone watches every exit.
+    const hook = this.listening.exit ? undefined : this.hypercallHooks[cpu.index];
+    if (cpu.onHypercall !== hook) cpu.onHypercall = hook;
     const budget = Math.max(1, Math.min(quantum, limit - total, cpu.timerDeadline()));
     const start = cpu.time;
     this.ranOnce = true;
@@ -360,6 +376,21 @@ export class Machine {
     const result = this.route(cpu, exit);
     this.platform?.syncCpu(cpu);
     return result ?? this.takeStop();
+  }
+
+  /**
+   * Cpu.onHypercall: runs the registered hvc/smc handler while the CPU is inside run(). The
+   * handler sees the same state as with an exit (the backend retired the instruction first);
+   * the CPU yields when the handler ended the run or changed any CPU's power state, so the
+   * scheduler sees that change exactly where it would have with an exit.
+   */
+  private inlineHypercall(cpu: Cpu, exit: HvcExit | SmcExit): HypercallAction {
+    const h = this.exitHandlers.get(exit.kind);
+    if (!h) return 'exit';
+    const epoch = this.powerEpoch;
+    this.exitCounts[exit.kind]++;
+    h(cpu, exit, this);
+    return this.pendingStop !== undefined || this.powerEpoch !== epoch ? 'yield' : 'done';
   }
 
   private takeStop(): RunResult | undefined {

@@ -130,6 +130,8 @@ function checkRow(row: SmcccFunction, service: string): void {
     throw new HvlabError('EINVAL', `${where}: resultCount ${row.resultCount} is outside 1..${SMCCC_MAX_RESULTS}`);
 }
 
+const NO_ARGS: readonly bigint[] = Object.freeze([]);
+
 const UNKNOWN: SmcccFunction = {
   fid: 0,
   name: 'unknown function',
@@ -247,11 +249,15 @@ export class SmcccDispatcher {
     const action = this.gate === undefined ? 'handle' : this.gate(fid, cpu, conduit, imm);
     if (action === 'done') return;
     const row = action === 'deny' ? UNKNOWN : (this.rows.get(fid) ?? UNKNOWN);
-    const args: bigint[] = [];
-    const narrow = isSmc32(fid);
-    for (let i = 1; i <= row.argCount; i++) {
-      const x = cpu.getReg(i);
-      args.push(narrow ? x & 0xffff_ffffn : x);
+    let args: readonly bigint[] = NO_ARGS;
+    if (row.argCount > 0) {
+      const narrow = isSmc32(fid);
+      const a: bigint[] = [];
+      for (let i = 1; i <= row.argCount; i++) {
+        const x = cpu.getReg(i);
+        a.push(narrow ? x & 0xffff_ffffn : x);
+      }
+      args = a;
     }
     const result = row.handler({ fid, args, cpu, conduit });
     if (result === SMCCC_UNTOUCHED) return;

@@ -49,6 +49,8 @@ export class FakeCpu implements Cpu {
   deadline = Number.POSITIVE_INFINITY;
   breakpoints: readonly bigint[] = [];
   onException = undefined;
+  /** Set by the Machine; FakeCpu ignores it (every scripted exit is an exit). */
+  onHypercall = undefined;
   /** Instructions each run() retires when it returns a scripted exit. */
   step = 4;
   private capturePending = false;
