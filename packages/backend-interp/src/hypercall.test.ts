@@ -13,7 +13,7 @@ const CODE = [0xd4000002, 0x91000421, 0xf100143f, 0x54ffffa1, 0xd4000022, 0x1400
 function machine(observeExits: boolean) {
   const m = new Machine({ cpuFactory: createInterpCpu });
   m.mem.addRam(RAM, 0x10000);
-  CODE.forEach((w, i) => m.mem.writeU32(RAM + 4 * i, w));
+  for (const [i, w] of CODE.entries()) m.mem.writeU32(RAM + 4 * i, w);
   const cpu = m.cpus[0]!;
   cpu.setReg(CoreReg.PC, BigInt(RAM));
   cpu.setReg(CoreReg.PSTATE, BigInt(PSTATE.M_EL1h | PSTATE.D | PSTATE.A | PSTATE.I | PSTATE.F));
@@ -39,6 +39,7 @@ describe('hypercalls completed inside run()', () => {
     expect(inline.calls.map((c) => c[0])).toEqual([0, 0, 0, 0, 0, 1]);
     expect(inline.cpu.getReg(CoreReg.X0)).toBe(60n);
     expect(inline.cpu.retired).toBe(viaExit.cpu.retired);
+    expect(inline.m.stats.exits).toEqual(viaExit.m.stats.exits);
     expect(inline.m.stats.exits.hvc).toBe(6);
     expect(viaExit.exits.filter((k) => k === 'hvc')).toHaveLength(6);
   });

@@ -191,6 +191,8 @@ export class Machine {
   private ranOnce = false;
   /** Bumped by every power-state change, so an inline hypercall can tell it must yield. */
   private powerEpoch = 0;
+  /** The last inline hypercall yielded: run() returns a budget exit that stands for it. */
+  private yieldedHypercall = false;
   /** Per-CPU Cpu.onHypercall hooks (installed while nobody observes individual exits). */
   private readonly hypercallHooks: ((exit: HvcExit | SmcExit) => HypercallAction)[];
   private readonly exitCounts = Object.fromEntries(EXIT_KINDS.map((k) => [k, 0])) as Record<ExitKind, number>;
@@ -371,7 +373,8 @@ export class Machine {
     this.ranOnce = true;
     const exit = cpu.run(budget);
     if (this.listening.slice) this.events.emit('slice', cpu.index, start, cpu.time);
-    this.exitCounts[exit.kind]++;
+    if (!(this.yieldedHypercall && exit.kind === 'budget')) this.exitCounts[exit.kind]++;
+    this.yieldedHypercall = false;
     if (this.listening.exit) this.events.emit('exit', cpu.index, exit);
     const result = this.route(cpu, exit);
     this.platform?.syncCpu(cpu);
@@ -390,7 +393,9 @@ export class Machine {
     const epoch = this.powerEpoch;
     this.exitCounts[exit.kind]++;
     h(cpu, exit, this);
-    return this.pendingStop !== undefined || this.powerEpoch !== epoch ? 'yield' : 'done';
+    if (this.pendingStop === undefined && this.powerEpoch === epoch) return 'done';
+    this.yieldedHypercall = true; // the budget exit that follows is not a real one: don't count it
+    return 'yield';
   }
 
   private takeStop(): RunResult | undefined {

@@ -178,6 +178,7 @@ class SetupRecorder implements Cpu {
   /** setSysReg calls in order. */
   readonly sysregs: [SysRegId, bigint][] = [];
   onException: Cpu['onException'] = undefined;
+  onHypercall = undefined;
   constructor(readonly mem: PhysMem) {}
   getReg(id: number): bigint {
     const v = this.regs.get(id);
