@@ -5,7 +5,7 @@
  * see HvlabFirmware) — and collects the PL011 output byte for byte.
  */
 import { createInterpCpu } from '@hvlab/backend-interp';
-import { createVirtMachine } from '@hvlab/board';
+import { addVirtPvTimeRegion, createVirtMachine } from '@hvlab/board';
 import type { Machine, RunResult } from '@hvlab/core';
 import { installKvmFirmware, installPsci, PSCI_VERSION_1_1 } from '@hvlab/psci';
 import { GUEST_RAM_BYTES } from './qemu.js';
@@ -20,15 +20,6 @@ import { GUEST_RAM_BYTES } from './qemu.js';
  *   (guests/smccc/EXPECTED.md).
  */
 export type HvlabFirmware = 'qemu' | 'kvm';
-
-/**
- * Where the 'kvm' firmware puts the stolen-time records: QEMU gives them a 64 KiB region of their
- * own at 0x090A0000 (hw/arm/virt.c VIRT_PVTIME); hvlab's PV time requires guest RAM, so they take
- * the last 64 KiB of RAM (64 bytes per vCPU, 64-byte aligned), which the loaders leave unused for
- * these small images (the DTB goes after the kernel, halfway up RAM).
- */
-export const PVTIME_RECORDS_SIZE = 0x1_0000;
-export const PVTIME_RECORD_SIZE = 64;
 
 export interface HvlabOptions {
   /** Which firmware answers the guest's HVCs (default 'qemu'). */
@@ -56,15 +47,15 @@ export interface HvlabResult {
 }
 
 /** Installs the firmware `firmware` names (see HvlabFirmware) on the machine's HVC conduit. */
-function installFirmware(machine: Machine, firmware: HvlabFirmware, ram: { base: number; size: number }): void {
+function installFirmware(machine: Machine, firmware: HvlabFirmware): void {
   switch (firmware) {
     case 'qemu':
       installPsci(machine, { conduit: 'hvc', version: PSCI_VERSION_1_1 });
       return;
     case 'kvm': {
+      // As the CLI does: KVM's firmware, and PV stolen time where QEMU's virt board puts it.
       const fw = installKvmFirmware(machine, { conduit: 'hvc' });
-      const records = BigInt(ram.base + ram.size - PVTIME_RECORDS_SIZE);
-      for (let i = 0; i < machine.cpus.length; i++) fw.smccc.setPvTimeIpa(i, records + BigInt(i * PVTIME_RECORD_SIZE));
+      addVirtPvTimeRegion(machine.mem, machine.cpus.length).forEach((ipa, i) => fw.smccc.setPvTimeIpa(i, ipa));
       return;
     }
     default:
@@ -87,7 +78,7 @@ export function runHvlab(image: Uint8Array, opts: HvlabOptions): HvlabResult {
       for (const b of bytes) out.push(b);
     },
   });
-  installFirmware(vm.machine, opts.firmware ?? 'qemu', vm.ram);
+  installFirmware(vm.machine, opts.firmware ?? 'qemu');
   const text = () => Buffer.from(out).toString('latin1');
   let result: RunResult;
   let pending = opts.input;

@@ -4,9 +4,17 @@
  * (installKvmFirmware): hvlab run is a VMM on a KVM-compatible hypervisor.
  */
 import { createInterpCpu } from '@hvlab/backend-interp';
-import { buildVirtDtb, createVirtMachine } from '@hvlab/board';
-import type { CpuFactory, Machine, PhysMem } from '@hvlab/core';
-import { installKvmFirmware, type KvmFirmware, PSCI_VERSION_0_1 } from '@hvlab/psci';
+import { addVirtPvTimeRegion, buildVirtDtb, createVirtMachine, type VirtMachineOptions } from '@hvlab/board';
+import type { CpuFactory, Machine } from '@hvlab/core';
+import {
+  installKvmFirmware,
+  KVM_PSCI_FN_CPU_OFF,
+  KVM_PSCI_FN_CPU_ON,
+  KVM_PSCI_FN_CPU_SUSPEND,
+  KVM_PSCI_FN_MIGRATE,
+  type KvmFirmware,
+  PSCI_VERSION_0_1,
+} from '@hvlab/psci';
 import { applyFirmwareFlags } from './firmware.js';
 import type { BackendName, RunConfig } from './options.js';
 import { usageError } from './values.js';
@@ -36,20 +44,20 @@ export interface Booted {
   readonly sendInput: (bytes: Uint8Array) => void;
 }
 
-/**
- * PV stolen time as QEMU's virt board gives a KVM guest (hw/arm/virt.c: the VIRT_PVTIME window at
- * 0x090A0000, a RAM region of max_cpus * PVTIME_SIZE_PER_CPU (64) bytes rounded up to a page,
- * not described in the DT; virt_cpu_post_init sets each vCPU's KVM_ARM_VCPU_PVTIME_IPA to
- * base + 64 * index). The guest finds its record with PV_TIME_ST.
- */
-export const VIRT_PVTIME_BASE = 0x090a_0000;
-const PVTIME_SIZE_PER_CPU = 64;
-
-function addPvTime(mem: PhysMem, firmware: KvmFirmware, cpus: number): void {
-  const size = Math.ceil((cpus * PVTIME_SIZE_PER_CPU) / 4096) * 4096;
-  mem.addRam(VIRT_PVTIME_BASE, size, { name: 'pvtime' });
-  for (let i = 0; i < cpus; i++) firmware.smccc.setPvTimeIpa(i, BigInt(VIRT_PVTIME_BASE + i * PVTIME_SIZE_PER_CPU));
+/** The DTB's /psci node follows the PSCI version the VMM selects (KVM's 0.1 IDs for 0.1). */
+function dtbPsci(cfg: BootInput['cfg']): Pick<VirtMachineOptions, 'psciVersion' | 'psci01Ids'> {
+  if (cfg.psciVersion === undefined) return {};
+  return cfg.psciVersion === PSCI_VERSION_0_1
+    ? { psciVersion: cfg.psciVersion, psci01Ids: KVM_PSCI_0_1_IDS }
+    : { psciVersion: cfg.psciVersion };
 }
+
+const KVM_PSCI_0_1_IDS = {
+  cpuSuspend: KVM_PSCI_FN_CPU_SUSPEND,
+  cpuOff: KVM_PSCI_FN_CPU_OFF,
+  cpuOn: KVM_PSCI_FN_CPU_ON,
+  migrate: KVM_PSCI_FN_MIGRATE,
+};
 
 export function boot(input: BootInput): Booted {
   const { cfg } = input;
@@ -62,6 +70,7 @@ export function boot(input: BootInput): Booted {
       memoryBytes: cfg.memory,
       psciMethod: PSCI_CONDUIT,
       bootargs: cfg.append,
+      ...dtbPsci(cfg),
     });
     return { machine: undefined, firmware: undefined, dtb, sendInput: () => {} };
   }
@@ -70,6 +79,7 @@ export function boot(input: BootInput): Booted {
     cpus: cfg.smp,
     memoryBytes: cfg.memory,
     psciMethod: PSCI_CONDUIT,
+    ...dtbPsci(cfg),
     kernel: input.kernel,
     onConsole: input.onConsole,
     initrd: input.initrd,
@@ -85,6 +95,7 @@ export function boot(input: BootInput): Booted {
     systemSuspend: cfg.systemSuspend,
   });
   applyFirmwareFlags(firmware, cfg.smcccFilters, cfg.fwRegs);
-  addPvTime(vm.mem, firmware, cfg.smp);
+  // PV stolen time where QEMU's virt board puts it for a KVM guest.
+  addVirtPvTimeRegion(vm.mem, cfg.smp).forEach((ipa, i) => firmware.smccc.setPvTimeIpa(i, ipa));
   return { machine: vm.machine, firmware, dtb: vm.dtb, sendInput: (b) => vm.uart.pushRx(b) };
 }

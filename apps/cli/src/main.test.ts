@@ -282,6 +282,19 @@ describe('--dump-dtb', () => {
     expect(readFileSync(bare).readUInt32BE(0)).toBe(0xd00dfeed);
   });
 
+  it("/psci follows --psci-version: 0.2 has two compatibles, 0.1 one and KVM's 0.1 function IDs", async () => {
+    const dts = async (version: string) => {
+      const out = join(dir, `psci-${version}.dtb`);
+      expect((await hvlab('run', '--psci-version', version, '--dump-dtb', out)).status).toBe(0);
+      return spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', out], { encoding: 'utf8' }).stdout;
+    };
+    expect(await dts('1.3')).toMatch(/compatible = "arm,psci-1.0", "arm,psci-0.2", "arm,psci"/);
+    expect(await dts('0.2')).toMatch(/compatible = "arm,psci-0.2", "arm,psci";/);
+    const v01 = await dts('0.1');
+    expect(v01).toMatch(/compatible = "arm,psci";/);
+    expect(v01).toMatch(/cpu_on = <0x95c1ba60>;/);
+  });
+
   it('the dumped DTB boots with --dtb', async () => {
     const out = join(dir, 'again.dtb');
     expect((await hvlab('run', '--dump-dtb', out)).status).toBe(0);

@@ -58,6 +58,8 @@ export const VIRT_MEMMAP = {
   GPIO: { base: 0x0903_0000, size: 0x0000_1000 },
   SECURE_UART: { base: 0x0904_0000, size: 0x0000_1000 },
   SMMU: { base: 0x0905_0000, size: 0x0002_0000 },
+  /** PV stolen-time records for a KVM guest (VIRT_PVTIME; not described in the DT). */
+  PVTIME: { base: 0x090a_0000, size: 0x0001_0000 },
   MMIO: { base: 0x0a00_0000, size: 0x0000_0200 },
   PLATFORM_BUS: { base: 0x0c00_0000, size: 0x0200_0000 },
   SECURE_MEM: { base: 0x0e00_0000, size: 0x0100_0000 },

@@ -1,4 +1,4 @@
-import { CoreReg, type Exit, HvlabError, pa, SysReg, va } from '@hvlab/core';
+import { CoreReg, type Exit, HvlabError, PhysMem, pa, SysReg, va } from '@hvlab/core';
 import { fakeCpuFactory } from '@hvlab/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fdtFindNode, fdtProp, parseFdt, propCells, propStrings, readCellsAsBigInts } from './fdt/reader.js';
@@ -7,7 +7,7 @@ import { FdtWriter } from './fdt/writer.js';
 import { GICR_ISENABLER0 } from './gic/regs.js';
 import { virtMpidr } from './layout.js';
 import { buildElf, buildImage, words } from './testing/elf.js';
-import { BOOT_PSTATE, createVirtMachine, type VirtMachineOptions } from './virt.js';
+import { addVirtPvTimeRegion, BOOT_PSTATE, createVirtMachine, type VirtMachineOptions } from './virt.js';
 
 const MiB = 1024 * 1024;
 const elf = buildElf({ entry: 0x4008_0000n, segments: [{ paddr: 0x4008_0000n, data: words(0xd503_201f) }] });
@@ -267,5 +267,19 @@ describe('createVirtMachine argument checks', () => {
 
   it('rejects a kernel that does not fit in RAM', () => {
     expect(codeOf({ kernel: image, memoryBytes: 1 * MiB })).toBe('EINVAL');
+  });
+});
+
+describe('addVirtPvTimeRegion', () => {
+  it('maps a page of RAM at VIRT_PVTIME and returns one 64-byte record per CPU', () => {
+    const mem = new PhysMem();
+    expect(addVirtPvTimeRegion(mem, 3)).toEqual([0x090a_0000n, 0x090a_0040n, 0x090a_0080n]);
+    expect(mem.isRam(0x090a_0000, 4096)).toBe(true);
+    expect(mem.isRam(0x090a_1000)).toBe(false);
+  });
+
+  it('refuses a CPU count the 64 KiB window cannot hold', () => {
+    expect(() => addVirtPvTimeRegion(new PhysMem(), 1025)).toThrow(HvlabError);
+    expect(() => addVirtPvTimeRegion(new PhysMem(), 0)).toThrow(HvlabError);
   });
 });

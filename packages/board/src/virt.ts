@@ -33,7 +33,7 @@ import type { InvalidAccessHandler } from './devices/irq.js';
 import { Pl011 } from './devices/pl011.js';
 import { Pl031 } from './devices/pl031.js';
 import { ensureChild, type Fdt, fdtFindNode, fdtProp, parseFdt, propCells, setProp, writeFdt } from './fdt/reader.js';
-import { buildVirtDtb } from './fdt/virt-dtb.js';
+import { buildVirtDtb, type VirtDtbConfig } from './fdt/virt-dtb.js';
 import { registerIccHandlers } from './gic/cpu-interface.js';
 import { GicDistributor } from './gic/distributor.js';
 import { GicV3 } from './gic/gicv3.js';
@@ -66,6 +66,9 @@ export interface VirtMachineOptions {
   readonly dtb?: Uint8Array;
   /** PSCI conduit written to the DTB (default 'hvc', as QEMU without virtualization=on). */
   readonly psciMethod?: 'hvc' | 'smc';
+  /** The firmware's PSCI version and, for 0.1, its function IDs: they shape the DTB's /psci node. */
+  readonly psciVersion?: VirtDtbConfig['psciVersion'];
+  readonly psci01Ids?: VirtDtbConfig['psci01Ids'];
   /** Receives the guest's UART output, unaltered. */
   readonly onConsole?: (bytes: Uint8Array) => void;
   /**
@@ -143,7 +146,15 @@ export function createVirtMachine(opts: VirtMachineOptions): VirtMachine {
   const initrd = opts.initrd ? loadInitrd(mem, opts.initrd, kernel, ram) : undefined;
   const dtb = userDtb
     ? patchUserDtb(userDtb, memoryBytes, opts.bootargs, initrd)
-    : buildVirtDtb({ cpus, memoryBytes, psciMethod: psci, bootargs: opts.bootargs, initrd });
+    : buildVirtDtb({
+        cpus,
+        memoryBytes,
+        psciMethod: psci,
+        bootargs: opts.bootargs,
+        initrd,
+        ...(opts.psciVersion === undefined ? {} : { psciVersion: opts.psciVersion }),
+        ...(opts.psci01Ids === undefined ? {} : { psci01Ids: opts.psci01Ids }),
+      });
   const dtbAddress = loadDtb(mem, dtb, initrd ? initrd.end : initrdAddress(kernel, ram), ram);
 
   const machine = new Machine({ cpuFactory: opts.cpuFactory, cpuCount: cpus, mem, mpidr: virtMpidr });
@@ -261,4 +272,20 @@ function cells(values: [number, number][]): Uint8Array {
     o += 4 * c;
   }
   return out;
+}
+
+/** Bytes of one PV stolen-time record (struct pvclock_vcpu_stolen_time, DEN0057A). */
+export const PVTIME_SIZE_PER_CPU = 64;
+
+/**
+ * Adds the PV stolen-time region QEMU's virt board gives a KVM guest (hw/arm/virt.c: VIRT_PVTIME,
+ * RAM of cpus * 64 bytes rounded up to a page, not in the DT; virt_cpu_post_init sets each vCPU's
+ * KVM_ARM_VCPU_PVTIME_IPA to base + 64 * index). Returns the record address of every CPU.
+ */
+export function addVirtPvTimeRegion(mem: PhysMem, cpus: number): bigint[] {
+  if (!Number.isInteger(cpus) || cpus < 1 || cpus * PVTIME_SIZE_PER_CPU > VIRT_MEMMAP.PVTIME.size)
+    throw new HvlabError('EINVAL', `virt: no PV-time region for ${cpus} CPUs`);
+  const size = Math.ceil((cpus * PVTIME_SIZE_PER_CPU) / PAGE) * PAGE;
+  mem.addRam(VIRT_MEMMAP.PVTIME.base, size, { name: 'pvtime' });
+  return Array.from({ length: cpus }, (_, i) => BigInt(VIRT_MEMMAP.PVTIME.base + i * PVTIME_SIZE_PER_CPU));
 }

@@ -179,3 +179,25 @@ describe('virt DTB through dtc', () => {
     expect(dtcDecompile(buildVirtDtb(GOLDEN)).stdout).toBe(golden);
   });
 });
+
+describe('/psci follows the firmware version (hw/arm/boot.c fdt_add_psci_node)', () => {
+  const psciNode = (extra: Partial<VirtDtbConfig>) => {
+    const fdt = parseFdt(buildVirtDtb({ ...GOLDEN, ...extra }));
+    const node = fdtFindNode(fdt.root, '/psci')!;
+    return { compatible: propStrings(fdtProp(node, 'compatible')!), cpuOn: propCells(fdtProp(node, 'cpu_on')!)[0] };
+  };
+
+  it('1.x lists three compatibles and the 0.2 IDs; 0.2 two; 0.1 one and its own IDs', () => {
+    expect(psciNode({ psciVersion: 0x1_0003 })).toEqual({
+      compatible: ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci'],
+      cpuOn: 0xc400_0003,
+    });
+    expect(psciNode({ psciVersion: 0x2 }).compatible).toEqual(['arm,psci-0.2', 'arm,psci']);
+    const ids = { cpuSuspend: 0x95c1_ba5e, cpuOff: 0x95c1_ba5f, cpuOn: 0x95c1_ba60, migrate: 0x95c1_ba61 };
+    expect(psciNode({ psciVersion: 0x1, psci01Ids: ids })).toEqual({ compatible: ['arm,psci'], cpuOn: 0x95c1_ba60 });
+  });
+
+  it('refuses PSCI 0.1 without the firmware function IDs', () => {
+    expect(() => buildVirtDtb({ ...GOLDEN, psciVersion: 0x1 })).toThrow(/psci01Ids/);
+  });
+});

@@ -40,6 +40,10 @@ export const GIC_FDT_IRQ_TYPE_PPI = 1;
 /** Flags cell: level-triggered, active high (IRQ_TYPE_LEVEL_HIGH). */
 export const GIC_FDT_IRQ_FLAGS_LEVEL_HI = 4;
 
+/** PSCI_VERSION values (DEN0022 5.1.1: major in bits 31:16, minor in 15:0). */
+const PSCI_VERSION_0_2 = 0x2;
+const PSCI_VERSION_1_0 = 0x1_0000;
+
 /** QEMU's first phandle (include/sysemu/device_tree.h: qemu_fdt_alloc_phandle starts at 0x8000). */
 const PHANDLE_BASE = 0x8000;
 
@@ -50,6 +54,21 @@ export interface VirtDtbConfig {
   readonly memoryBytes: number;
   /** PSCI conduit written to /psci `method`. */
   readonly psciMethod: 'hvc' | 'smc';
+  /**
+   * The PSCI version the firmware implements, as PSCI_VERSION returns it (major << 16 | minor).
+   * It selects /psci `compatible` (default 1.0 and later: all three strings).
+   */
+  readonly psciVersion?: number;
+  /**
+   * The function IDs of a PSCI 0.1 firmware (the 0.1 binding has no fixed IDs), required when
+   * psciVersion is 0.1: KVM's are 0x95c1ba5e.. (linux uapi asm/kvm.h KVM_PSCI_FN_*).
+   */
+  readonly psci01Ids?: {
+    readonly cpuSuspend: number;
+    readonly cpuOff: number;
+    readonly cpuOn: number;
+    readonly migrate: number;
+  };
   /** Kernel command line (/chosen bootargs), omitted when empty, as QEMU does. */
   readonly bootargs?: string;
   /** initrd physical range [start, end) (/chosen linux,initrd-start/end). */
@@ -76,6 +95,13 @@ function checkConfig(c: VirtDtbConfig): void {
     throw new HvlabError('EINVAL', `virt DTB: bad memory size ${c.memoryBytes}`);
   if (c.psciMethod !== 'hvc' && c.psciMethod !== 'smc')
     throw new HvlabError('EINVAL', `virt DTB: PSCI method must be 'hvc' or 'smc', not '${c.psciMethod}'`);
+  if (
+    c.psciVersion !== undefined &&
+    (!Number.isInteger(c.psciVersion) || c.psciVersion < 0 || c.psciVersion > 0xffff_ffff)
+  )
+    throw new HvlabError('EINVAL', `virt DTB: bad PSCI version ${c.psciVersion}`);
+  if (c.psciVersion !== undefined && c.psciVersion < PSCI_VERSION_0_2 && !c.psci01Ids)
+    throw new HvlabError('EINVAL', 'virt DTB: PSCI 0.1 needs the firmware function IDs (psci01Ids)');
   if (c.initrd) {
     const { start, end } = c.initrd;
     if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start)
@@ -100,15 +126,33 @@ export function buildVirtDtb(config: VirtDtbConfig): Uint8Array {
   w.propertyU32('#address-cells', 2);
   w.propertyString('compatible', 'linux,dummy-virt');
 
-  // hw/arm/boot.c fdt_add_psci_node: PSCI >= 1.0 lists all three compatibles, plus the
-  // function IDs for clients that only know the 0.1 binding.
+  // hw/arm/boot.c fdt_add_psci_node: the compatibles follow the version (1.0 and later list all
+  // three, 0.2 two, 0.1 only "arm,psci"), and the function IDs for clients that only know the
+  // 0.1 binding are the 0.2 IDs, or a 0.1 firmware's own (Documentation/devicetree/bindings/arm/psci.yaml).
+  const version = config.psciVersion ?? PSCI_VERSION_1_0;
+  const ids =
+    version < PSCI_VERSION_0_2
+      ? config.psci01Ids!
+      : {
+          migrate: PSCI_0_2_FN_MIGRATE,
+          cpuOn: PSCI_0_2_FN_CPU_ON,
+          cpuOff: PSCI_0_2_FN_CPU_OFF,
+          cpuSuspend: PSCI_0_2_FN_CPU_SUSPEND,
+        };
   const psci = w.beginNode('psci');
-  w.propertyU32('migrate', PSCI_0_2_FN_MIGRATE);
-  w.propertyU32('cpu_on', PSCI_0_2_FN_CPU_ON);
-  w.propertyU32('cpu_off', PSCI_0_2_FN_CPU_OFF);
-  w.propertyU32('cpu_suspend', PSCI_0_2_FN_CPU_SUSPEND);
+  w.propertyU32('migrate', ids.migrate);
+  w.propertyU32('cpu_on', ids.cpuOn);
+  w.propertyU32('cpu_off', ids.cpuOff);
+  w.propertyU32('cpu_suspend', ids.cpuSuspend);
   w.propertyString('method', config.psciMethod);
-  w.propertyStringList('compatible', ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci']);
+  w.propertyStringList(
+    'compatible',
+    version >= PSCI_VERSION_1_0
+      ? ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci']
+      : version >= PSCI_VERSION_0_2
+        ? ['arm,psci-0.2', 'arm,psci']
+        : ['arm,psci'],
+  );
   w.endNode(psci);
 
   const mem = w.beginNode(`memory@${hexName(RAM_BASE)}`);
