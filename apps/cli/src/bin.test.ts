@@ -3,28 +3,19 @@
  * (turbo builds the CLI before its tests: apps/cli/turbo.json), and `pnpm -s hvlab` from the root.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rawImage, SYSTEM_OFF_WORDS, SYSTEM_RESET_WORDS } from './testing/guests.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'apps/cli/bin/hvlab.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'hvlab-bin-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function raw(name: string, words: number[]): string {
-  const b = Buffer.alloc(words.length * 4);
-  words.forEach((w, i) => {
-    b.writeUInt32LE(w >>> 0, i * 4);
-  });
-  const p = join(dir, name);
-  writeFileSync(p, b);
-  return p;
-}
-// movz w0, #8 / #9; movk w0, #0x8400, lsl #16; hvc #0; b .
-const OFF = raw('off.bin', [0x5280_0100, 0x72b0_8000, 0xd400_0002, 0x1400_0000]);
-const RESET = raw('reset.bin', [0x5280_0120, 0x72b0_8000, 0xd400_0002, 0x1400_0000]);
+const OFF = rawImage(dir, 'off.bin', [...SYSTEM_OFF_WORDS]);
+const RESET = rawImage(dir, 'reset.bin', [...SYSTEM_RESET_WORDS]);
 
 const run = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: '', timeout: 60_000 });
@@ -52,6 +43,20 @@ describe('bin/hvlab.mjs', () => {
     const status = await new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
     expect(status).toBe(0);
     child.stdin.destroy();
+  });
+
+  it('a stdout reader that goes away (`| head -c 10`) ends the run: one line, exit 3, no stack', async () => {
+    // movz x1, #0x0900, lsl #16; movz w0, #'a'; str w0, [x1]; b .-4: prints to the PL011 forever.
+    const chatty = rawImage(dir, 'chatty.bin', [0xd2a1_2001, 0x5280_0c20, 0xb900_0020, 0x17ff_ffff]);
+    const child = spawn(process.execPath, [BIN, 'run', '--kernel', chatty], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    expect(stderr).toBe('hvlab: error: cannot write the guest console to stdout: broken pipe (the reader went away)\n');
+    expect(status).toBe(3);
   });
 
   it('runs from the repository root as `pnpm -s hvlab`', () => {

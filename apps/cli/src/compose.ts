@@ -4,7 +4,13 @@
  * (installKvmFirmware): hvlab run is a VMM on a KVM-compatible hypervisor.
  */
 import { createInterpCpu } from '@hvlab/backend-interp';
-import { addVirtPvTimeRegion, buildVirtDtb, createVirtMachine, type VirtMachineOptions } from '@hvlab/board';
+import {
+  addVirtPvTimeRegion,
+  buildVirtBoardDtb,
+  createVirtMachine,
+  type VirtBoardOptions,
+  type VirtMachineOptions,
+} from '@hvlab/board';
 import type { CpuFactory, Machine } from '@hvlab/core';
 import {
   installKvmFirmware,
@@ -61,29 +67,25 @@ const KVM_PSCI_0_1_IDS = {
 
 export function boot(input: BootInput): Booted {
   const { cfg } = input;
+  const board: VirtBoardOptions = {
+    cpus: cfg.smp,
+    memoryBytes: cfg.memory,
+    psciMethod: PSCI_CONDUIT,
+    bootargs: cfg.append,
+    ...dtbPsci(cfg),
+  };
   if (input.kernel === undefined) {
     // --dump-dtb without a kernel, as QEMU's dumpdtb: the DTB of an empty board. The initrd's
     // place (and so /chosen linux,initrd-*) follows the kernel, so it needs one.
     if (input.initrd !== undefined) throw usageError('--initrd needs --kernel (the initrd is placed after it)');
-    const dtb = buildVirtDtb({
-      cpus: cfg.smp,
-      memoryBytes: cfg.memory,
-      psciMethod: PSCI_CONDUIT,
-      bootargs: cfg.append,
-      ...dtbPsci(cfg),
-    });
-    return { machine: undefined, firmware: undefined, dtb, sendInput: () => {} };
+    return { machine: undefined, firmware: undefined, dtb: buildVirtBoardDtb(board), sendInput: () => {} };
   }
   const vm = createVirtMachine({
+    ...board,
     cpuFactory: BACKENDS[cfg.backend],
-    cpus: cfg.smp,
-    memoryBytes: cfg.memory,
-    psciMethod: PSCI_CONDUIT,
-    ...dtbPsci(cfg),
     kernel: input.kernel,
     onConsole: input.onConsole,
     initrd: input.initrd,
-    bootargs: cfg.append,
     dtb: input.dtb,
   });
   // The VMM's setup before the first KVM_RUN: the vCPU feature (PSCI 0.1 or 0.2+), the PSCI
@@ -96,6 +98,6 @@ export function boot(input: BootInput): Booted {
   });
   applyFirmwareFlags(firmware, cfg.smcccFilters, cfg.fwRegs);
   // PV stolen time where QEMU's virt board puts it for a KVM guest.
-  addVirtPvTimeRegion(vm.mem, cfg.smp).forEach((ipa, i) => firmware.smccc.setPvTimeIpa(i, ipa));
+  for (const [i, ipa] of addVirtPvTimeRegion(vm.mem, cfg.smp).entries()) firmware.smccc.setPvTimeIpa(i, ipa);
   return { machine: vm.machine, firmware, dtb: vm.dtb, sendInput: (b) => vm.uart.pushRx(b) };
 }

@@ -3,7 +3,10 @@
  *
  * Output: bytes from the UART go to stdout unaltered. They are collected and written once per
  * turn of the event loop (the run loop yields every slice), so a guest printing byte by byte
- * does not cost a write() per byte.
+ * does not cost a write() per byte. A stdout that fails (EPIPE when the reader of a pipe went
+ * away, as with `| head -c 10`; ENOSPC on a full disk) is not an exception: ConsoleOut records
+ * the first error, drops later output and tells the run loop through `onError`, which stops
+ * the machine; main() then reports it as one line (exit status 3, an unwritable output).
  *
  * Input: stdin feeds the UART receiver. On a terminal stdin is put in raw mode (so the guest sees
  * every key, Ctrl-C included) and QEMU's -nographic escape applies: Ctrl-A x quits, Ctrl-A
@@ -13,6 +16,9 @@
 export interface OutStream {
   write(chunk: Uint8Array | string, cb?: (err?: Error | null) => void): boolean;
   readonly isTTY?: boolean;
+  /** Node streams report asynchronous write failures (EPIPE, ENOSPC) as an 'error' event. */
+  on?(event: 'error', fn: (err: Error) => void): unknown;
+  off?(event: 'error', fn: (err: Error) => void): unknown;
 }
 
 export interface InStream {
@@ -34,12 +40,19 @@ export class ConsoleOut {
   private scheduled = false;
   /** Bytes the guest has written so far. */
   bytes = 0;
+  /** The first write failure of the stream; output is dropped from then on. */
+  error: Error | undefined;
+  /** Called once, at the first write failure (the run loop stops the machine). */
+  onError: ((err: Error) => void) | undefined;
+  private readonly onStreamError = (err: Error): void => this.fail(err);
 
-  constructor(private readonly out: OutStream) {}
+  constructor(private readonly out: OutStream) {
+    out.on?.('error', this.onStreamError);
+  }
 
   /** Queues guest bytes for stdout. */
   readonly write = (data: Uint8Array): void => {
-    if (data.length === 0) return;
+    if (data.length === 0 || this.error) return;
     this.chunks.push(data.slice());
     this.bytes += data.length;
     if (!this.scheduled) {
@@ -53,13 +66,40 @@ export class ConsoleOut {
     if (this.chunks.length === 0) return;
     const all = Buffer.concat(this.chunks);
     this.chunks = [];
-    this.out.write(all);
+    if (this.error) return;
+    try {
+      this.out.write(all, (err) => {
+        if (err) this.fail(err);
+      });
+    } catch (e) {
+      this.fail(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
-  /** Flushes and resolves once the stream has taken everything. */
-  drain(): Promise<void> {
+  /** Flushes, resolves once the stream has taken everything (or failed), and stops listening. */
+  async drain(): Promise<void> {
     this.flush();
-    return new Promise((resolve) => this.out.write('', () => resolve()));
+    if (!this.error) {
+      await new Promise<void>((resolve) => {
+        try {
+          this.out.write('', (err) => {
+            if (err) this.fail(err);
+            resolve();
+          });
+        } catch (e) {
+          this.fail(e instanceof Error ? e : new Error(String(e)));
+          resolve();
+        }
+      });
+    }
+    this.out.off?.('error', this.onStreamError);
+  }
+
+  private fail(err: Error): void {
+    if (this.error) return;
+    this.error = err;
+    this.chunks = [];
+    this.onError?.(err);
   }
 }
 

@@ -13,9 +13,9 @@ export const EXIT = {
   INTERNAL: 1,
   /** A bad flag or value, an unknown backend, a firmware setting KVM would refuse. */
   USAGE: 2,
-  /** A file that is missing, unreadable or cannot be written. */
+  /** A file that is missing, unreadable or cannot be written; stdout failing too (EPIPE, ENOSPC). */
   FILE: 3,
-  /** An image, initrd or DTB that is malformed or does not fit the machine. */
+  /** An image, initrd or DTB that is malformed or does not fit the machine (or its RAM). */
   IMAGE: 4,
   /** The guest called PSCI SYSTEM_RESET (or SYSTEM_RESET2). */
   RESET: 10,

@@ -9,66 +9,24 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from './exit-codes.js';
-import { main } from './main.js';
+import { B_SELF, HVC_0, MOVK_W0_8400, MOVZ_W0_8, MOVZ_W0_9, WFI, rawImage as writeRaw } from './testing/guests.js';
+import { type MainResult, runMain } from './testing/run.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const HELLO = join(ROOT, 'guests/prebuilt/hello.elf');
 const dir = mkdtempSync(join(tmpdir(), 'hvlab-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Little-endian A64 words as a raw image file. */
-function rawImage(name: string, words: number[]): string {
-  const b = Buffer.alloc(words.length * 4);
-  words.forEach((w, i) => {
-    b.writeUInt32LE(w >>> 0, i * 4);
-  });
-  const p = join(dir, name);
-  writeFileSync(p, b);
-  return p;
-}
-const MOVZ_W0_9 = 0x5280_0120; // movz w0, #9
-const MOVZ_W0_8 = 0x5280_0100; // movz w0, #8
-const MOVK_W0_8400 = 0x72b0_8000; // movk w0, #0x8400, lsl #16
-const HVC_0 = 0xd400_0002;
-const B_SELF = 0x1400_0000; // b .
-const WFI = 0xd503_207f;
+const rawImage = (name: string, ws: number[]) => writeRaw(dir, name, ws);
 const SYSTEM_OFF = rawImage('off.bin', [MOVZ_W0_8, MOVK_W0_8400, HVC_0, B_SELF]);
 const SYSTEM_RESET = rawImage('reset.bin', [MOVZ_W0_9, MOVK_W0_8400, HVC_0, B_SELF]);
 const SPIN = rawImage('spin.bin', [B_SELF]);
 const WAIT = rawImage('wait.bin', [WFI, 0x17ff_ffff /* b .-4 */]);
 
-interface Result {
-  status: number;
-  stdout: Buffer;
-  stderr: string;
-}
+type Result = MainResult;
 
-async function hvlab(...argv: string[]): Promise<Result> {
-  const stdin = new PassThrough();
-  stdin.end();
-  return hvlabWith(stdin, argv);
-}
-
-async function hvlabWith(stdin: PassThrough, argv: string[]): Promise<Result> {
-  const out: Buffer[] = [];
-  let err = '';
-  const sink = (push: (c: Buffer) => void) => ({
-    write(chunk: Uint8Array | string, cb?: (e?: Error | null) => void) {
-      push(Buffer.from(chunk));
-      cb?.();
-      return true;
-    },
-  });
-  const status = await main(argv, {
-    stdin,
-    stdout: sink((c) => out.push(c)),
-    stderr: sink((c) => {
-      err += c.toString('utf8');
-    }),
-    env: {},
-  });
-  return { status, stdout: Buffer.concat(out), stderr: err };
-}
+const hvlab = (...argv: string[]): Promise<Result> => runMain(argv);
+const hvlabWith = (stdin: PassThrough, argv: string[]): Promise<Result> => runMain(argv, { stdin });
 
 /** One line on stderr, no stack trace. */
 function expectOneLine(r: Result, status: number, pattern: RegExp) {

@@ -3,18 +3,25 @@
  * trace: user errors and guest outcomes become one stderr line and an exit status (exit-codes.ts);
  * anything unexpected is reported as an internal error (status 1) with a hint to report it.
  * Set HVLAB_DEBUG=1 to get the stack trace of an internal error.
+ *
+ * The host's streams may fail too: a stdout whose reader went away (EPIPE) or whose disk is
+ * full (ENOSPC) stops the run and exits 3; a failing stderr, or help text nobody reads, is
+ * dropped. Messages escape control characters, so a file name cannot break the one-line rule.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { CommanderError } from '@commander-js/extra-typings';
+import { RamAllocationError } from '@hvlab/board';
 import { type HypercallExit, isHvlabError, type Machine, type RunResult } from '@hvlab/core';
+import { SMCCC_RET_NOT_SUPPORTED } from '@hvlab/smccc';
 import pc from 'picocolors';
 import { type Booted, boot } from './compose.js';
 import { ConsoleIn, ConsoleOut, type InStream, type OutStream } from './console.js';
 import { EXIT, outcomeOf } from './exit-codes.js';
+import { errnoText, fileError, readInput } from './files.js';
 import { checkRunOptions, type RunConfig } from './options.js';
 import { buildProgram, type RawRunOptions } from './program.js';
 import { formatStats } from './stats.js';
-import { UserError } from './values.js';
+import { formatSize, UserError } from './values.js';
 
 export interface CliIo {
   readonly stdin: InStream;
@@ -35,28 +42,51 @@ export const processIo = (): CliIo => ({
 
 const REPORT_HINT = 'this is a bug in hvlab: please report it with the command line (HVLAB_DEBUG=1 shows the stack)';
 
-/** Maps a failed file operation to a one-line message. */
-function fileError(what: string, path: string, e: unknown): UserError {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const why =
-    code === 'ENOENT'
-      ? 'no such file'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : code === 'ENOTDIR'
-            ? 'a path component is not a directory'
-            : (code ?? String(e));
-  return new UserError(EXIT.FILE, `cannot ${what} '${path}': ${why}`);
+/**
+ * One line for stderr: control characters (a newline in a file name, an escape sequence in a
+ * flag value) are shown as escapes, so every message stays on one line and cannot drive the
+ * terminal.
+ */
+export function oneLine(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    if (!control) out += ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else out += code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  }
+  return out;
 }
 
-async function readInput(flag: string, path: string | undefined): Promise<Uint8Array | undefined> {
-  if (path === undefined) return undefined;
+/** Writes to stderr, ignoring a stderr that fails (a closed pipe): there is nobody left to tell. */
+function writeErr(io: CliIo, text: string): void {
   try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw fileError(`read ${flag}`, path, e);
+    io.stderr.write(text, () => {});
+  } catch {
+    // stderr is gone: nothing to report to.
+  }
+}
+
+/** Resolves once `out` has taken everything written so far (or failed). */
+function settle(out: OutStream): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      out.write('', () => resolve());
+    } catch {
+      resolve();
+    }
+  });
+}
+
+/** Writes help or version text to stdout; a stdout nobody reads any more loses it. */
+function writeOut(io: CliIo, text: string): void {
+  try {
+    io.stdout.write(text, () => {});
+  } catch {
+    // stdout is gone: the text has no reader.
   }
 }
 
@@ -64,19 +94,22 @@ async function readInput(flag: string, path: string | undefined): Promise<Uint8A
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const colour = io.stderr.isTTY === true && !('NO_COLOR' in io.env);
   const c = pc.createColors(colour);
-  const say = (line: string) => io.stderr.write(`${c.bold('hvlab:')} ${line}\n`);
+  const say = (line: string) => writeErr(io, `${c.bold('hvlab:')} ${oneLine(line)}\n`);
   const fail = (status: number, line: string) => {
-    say(`${c.red('error:')} ${line}`);
+    writeErr(io, `${c.bold('hvlab:')} ${c.red('error:')} ${oneLine(line)}\n`);
     return status;
   };
+  // A stdout or stderr whose reader went away (EPIPE) reports it as an 'error' event. Help text
+  // and messages that cannot be written are lost, not a crash; a run's console output on a
+  // broken stdout is reported by ConsoleOut (exit status 3).
+  const ignore = () => {};
+  io.stdout.on?.('error', ignore);
+  io.stderr.on?.('error', ignore);
   try {
     let raw: RawRunOptions | undefined;
-    const program = buildProgram(
-      { writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) },
-      (opts) => {
-        raw = opts;
-      },
-    );
+    const program = buildProgram({ writeOut: (s) => writeOut(io, s), writeErr: (s) => writeErr(io, s) }, (opts) => {
+      raw = opts;
+    });
     try {
       await program.parseAsync([...argv], { from: 'user' });
     } catch (e) {
@@ -89,10 +122,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return fail(EXIT.USAGE, `${msg} (see ${where})`);
     }
     if (!raw) {
-      io.stderr.write(program.helpInformation());
+      writeErr(io, program.helpInformation());
       return EXIT.USAGE;
     }
-    return await runCommand(checkRunOptions(raw), io, say);
+    return await runCommand(checkRunOptions(raw), io, say, fail);
   } catch (e) {
     if (e instanceof UserError) {
       if (!e.bare) return fail(e.status, e.message);
@@ -103,9 +136,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       const status = e.code === 'EINVAL' ? EXIT.USAGE : e.code === 'ENOENT' ? EXIT.FILE : EXIT.IMAGE;
       return fail(status, e.message);
     }
-    if (io.env.HVLAB_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+    if (io.env.HVLAB_DEBUG && e instanceof Error && e.stack) writeErr(io, `${e.stack}\n`);
     const msg = e instanceof Error ? e.message : String(e);
     return fail(EXIT.INTERNAL, `internal error: ${msg.split('\n')[0]} — ${REPORT_HINT}`);
+  } finally {
+    // Failures of what was written last arrive asynchronously: wait for both streams to take
+    // everything before the listeners go.
+    await Promise.all([settle(io.stdout), settle(io.stderr)]);
+    io.stdout.off?.('error', ignore);
+    io.stderr.off?.('error', ignore);
   }
 }
 
@@ -116,20 +155,33 @@ function answerForwardedCall(machine: Machine, call: HypercallExit, say: (line: 
   say(
     `CPU ${call.cpu}: ${call.conduit.toUpperCase()} #${call.imm} call ${fid} forwarded to the VMM: answered NOT_SUPPORTED`,
   );
-  cpu.setReg(0, 0xffff_ffff_ffff_ffffn);
+  cpu.setReg(0, BigInt.asUintN(64, BigInt(SMCCC_RET_NOT_SUPPORTED)));
   for (let i = 1; i <= 3; i++) cpu.setReg(i, 0n);
 }
 
-async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void): Promise<number> {
-  const kernel = await readInput('--kernel', cfg.kernelPath);
-  const initrd = await readInput('--initrd', cfg.initrdPath);
-  const dtb = await readInput('--dtb', cfg.dtbPath);
+async function runCommand(
+  cfg: RunConfig,
+  io: CliIo,
+  say: (line: string) => void,
+  fail: (status: number, line: string) => number,
+): Promise<number> {
+  // Nothing larger than the guest's RAM can be loaded, so nothing larger is read.
+  const kernel = await readInput('--kernel', cfg.kernelPath, cfg.memory);
+  const initrd = await readInput('--initrd', cfg.initrdPath, cfg.memory);
+  const dtb = await readInput('--dtb', cfg.dtbPath, cfg.memory);
   const out = new ConsoleOut(io.stdout);
   let booted: Booted;
   try {
     booted = boot({ cfg, kernel, initrd, dtb, onConsole: out.write });
   } catch (e) {
+    await out.drain();
     if (e instanceof UserError) throw e;
+    // More RAM than this JavaScript engine can allocate is a --memory the host cannot serve.
+    if (e instanceof RamAllocationError)
+      throw new UserError(
+        EXIT.USAGE,
+        `--memory: ${formatSize(cfg.memory)} is more RAM than this host can allocate (${e.reason})`,
+      );
     // Every flag value was checked before: what the board refuses now is a file's content
     // (a malformed image or DTB, or one that does not fit in RAM).
     if (isHvlabError(e)) throw new UserError(EXIT.IMAGE, e.message);
@@ -137,6 +189,7 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
   }
 
   if (cfg.dumpDtbPath !== undefined) {
+    await out.drain();
     try {
       await writeFile(cfg.dumpDtbPath, booted.dtb);
     } catch (e) {
@@ -148,11 +201,13 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
   const { machine } = booted;
   if (!machine) throw new Error('boot() returned no machine for a run with a kernel');
   const input = new ConsoleIn(io.stdin, booted.sendInput, () => machine.stop());
-  const onSigint = () => {
+  const stop = () => {
     machine.stop();
     input.wake();
   };
-  if (io.handleSignals) process.on('SIGINT', onSigint);
+  // stdout failing (the reader of the pipe went away) ends the run: its output has nowhere to go.
+  out.onError = stop;
+  if (io.handleSignals) process.on('SIGINT', stop);
   input.start();
   let result: RunResult;
   const t0 = performance.now();
@@ -161,6 +216,7 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
     for (;;) {
       const left = limit === undefined ? undefined : Math.max(0, limit - machine.stats.retired);
       result = await machine.runAsync(left === undefined ? {} : { maxInstructions: left });
+      if (out.error) break;
       // A call the SMCCC filter forwards to the VMM (FWD_TO_USER, KVM_EXIT_HYPERCALL): hvlab run
       // implements no such service, so it logs the call and answers NOT_SUPPORTED, then resumes.
       if (result.reason === 'hypercall') {
@@ -175,12 +231,20 @@ async function runCommand(cfg: RunConfig, io: CliIo, say: (line: string) => void
     }
   } finally {
     input.stop();
-    if (io.handleSignals) process.off('SIGINT', onSigint);
+    if (io.handleSignals) process.off('SIGINT', stop);
     await out.drain();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const outcome = outcomeOf(result, cfg.maxInstructions);
-  if (outcome.message !== undefined) say(outcome.message);
-  if (cfg.stats) io.stderr.write(formatStats(machine.stats, seconds));
-  return outcome.status;
+  // The run's one line, then the --stats block. A broken stdout outranks how the run ended:
+  // the machine was stopped because its output had nowhere to go.
+  let status: number;
+  if (out.error) {
+    status = fail(EXIT.FILE, `cannot write the guest console to stdout: ${errnoText(out.error)}`);
+  } else {
+    const outcome = outcomeOf(result, cfg.maxInstructions);
+    if (outcome.message !== undefined) say(outcome.message);
+    status = outcome.status;
+  }
+  if (cfg.stats) writeErr(io, formatStats(machine.stats, seconds));
+  return status;
 }

@@ -3,7 +3,7 @@
  * answers with a one-line UsageError naming the flag.
  */
 import { type FilterSpec, type FwRegSpec, parseFwReg, parsePsciVersionFlag, parseSmcccFilter } from './firmware.js';
-import type { RawRunOptions } from './program.js';
+import { type RawRunOptions, RUN_FLAG_NAMES } from './program.js';
 import { formatSize, parseMemorySize, parsePositiveInt, usageError } from './values.js';
 
 /** CPU backends hvlab can run (backend-wasm joins when it exists). */
@@ -38,12 +38,27 @@ export interface RunConfig {
   readonly smcccFilters: readonly FilterSpec[];
 }
 
-const nonEmpty = (flag: string, v: string | undefined): string | undefined => {
-  if (v !== undefined && v.length === 0) throw usageError(`${flag}: empty file name`);
+/** Every flag of `hvlab run`, to recognise one taken as another flag's value. */
+const RUN_FLAGS = new Set(RUN_FLAG_NAMES.flatMap((f) => (f.short === undefined ? [f.long] : [f.long, f.short])));
+
+/** A file-name value: not empty, and not the next flag (`--kernel --smp 2` took `--smp`). */
+const fileName = (flag: string, v: string | undefined): string | undefined => {
+  if (v === undefined) return v;
+  if (v.length === 0) throw usageError(`${flag}: empty file name`);
+  if (RUN_FLAGS.has(v.split('=')[0]!))
+    throw usageError(`${flag}: missing file name (the next argument is the flag ${v})`);
   return v;
 };
 
 export function checkRunOptions(raw: RawRunOptions): RunConfig {
+  // Flag values first: a file flag that swallowed the next flag explains the stray argument.
+  const kernelPath = fileName('--kernel', raw.kernel);
+  const initrdPath = fileName('--initrd', raw.initrd);
+  const dtbPath = fileName('--dtb', raw.dtb);
+  const dumpDtbPath = fileName('--dump-dtb', raw.dumpDtb);
+  const extra = raw.extra ?? [];
+  if (extra.length > 0)
+    throw usageError(`unexpected argument '${extra[0]}': hvlab run takes only flags (see hvlab run --help)`);
   const smp = parsePositiveInt('--smp', raw.smp ?? '1');
   if (smp > MAX_SMP) throw usageError(`--smp: ${smp} CPUs is more than the virt board's ${MAX_SMP}`);
   const memory = parseMemorySize(raw.memory ?? '128M');
@@ -55,16 +70,15 @@ export function checkRunOptions(raw: RawRunOptions): RunConfig {
     throw usageError(`--backend: unknown backend '${backend}' (available: ${BACKEND_NAMES.join(', ')})`);
   const maxInstructions =
     raw.maxInstructions === undefined ? undefined : parsePositiveInt('--max-instructions', raw.maxInstructions);
-  const kernelPath = nonEmpty('--kernel', raw.kernel);
-  const dumpDtbPath = nonEmpty('--dump-dtb', raw.dumpDtb);
+  if (raw.append?.includes('\0')) throw usageError('--append: the command line contains a NUL character');
   if (kernelPath === undefined && dumpDtbPath === undefined)
     throw usageError('--kernel <file> is required (the guest image to run)');
-  if (dumpDtbPath !== undefined && raw.dtb !== undefined)
+  if (dumpDtbPath !== undefined && dtbPath !== undefined)
     throw usageError('--dump-dtb writes the generated DTB; it cannot be combined with --dtb');
   return {
     kernelPath,
-    initrdPath: nonEmpty('--initrd', raw.initrd),
-    dtbPath: nonEmpty('--dtb', raw.dtb),
+    initrdPath,
+    dtbPath,
     append: raw.append,
     smp,
     memory,

@@ -28,6 +28,8 @@ export interface RawRunOptions {
   systemSuspend?: boolean;
   fwReg?: string[];
   smcccFilter?: string[];
+  /** Arguments that are not flags (`hvlab run` takes none: checkRunOptions reports them). */
+  extra?: string[];
 }
 
 /** Collects a repeatable flag's values in command-line order. */
@@ -105,8 +107,18 @@ export function buildProgram(io: ProgramIo, onRun: (opts: RawRunOptions) => void
     )
     .exitOverride()
     .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: () => {} })
-    .action((opts) => onRun(opts));
+    // Stray arguments reach checkRunOptions, which can say which flag swallowed its neighbour.
+    .allowExcessArguments(true)
+    .action((opts, cmd) => onRun(cmd.args.length > 0 ? { ...opts, extra: [...cmd.args] } : opts));
 
   program.addHelpText('after', `\nExit status (hvlab run):\n${exitTableText()}`);
   return program;
 }
+
+/** The long and short names of every `hvlab run` flag (e.g. `--memory` and `-m`). */
+export const RUN_FLAG_NAMES: readonly { readonly long: string; readonly short: string | undefined }[] = buildProgram(
+  { writeOut: () => {}, writeErr: () => {} },
+  () => {},
+)
+  .commands.find((c) => c.name() === 'run')!
+  .options.map((o) => ({ long: o.long!, short: o.short }));

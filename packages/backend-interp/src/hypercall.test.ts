@@ -53,3 +53,17 @@ describe('hypercalls completed inside run()', () => {
     expect(inline.cpu.onHypercall).toBeTypeOf('function');
   });
 });
+
+describe('maxInstructions', () => {
+  it('ends a run whose CPU loops taking exceptions without retiring anything', () => {
+    // UDF at the entry, VBAR_EL1 = 0 (nothing there): every vector fetch aborts again.
+    const m = new Machine({ cpuFactory: createInterpCpu });
+    m.mem.addRam(RAM, 0x10000);
+    m.mem.writeU32(RAM, 0);
+    const cpu = m.cpus[0]!;
+    cpu.setReg(CoreReg.PC, BigInt(RAM));
+    cpu.setReg(CoreReg.PSTATE, BigInt(PSTATE.M_EL1h | PSTATE.D | PSTATE.A | PSTATE.I | PSTATE.F));
+    expect(m.run({ maxInstructions: 250_000 })).toEqual({ reason: 'maxInstructions' });
+    expect(cpu.retired).toBe(0);
+  });
+});

@@ -1,5 +1,6 @@
 import { CoreReg, type Exit, HvlabError, PhysMem, pa, SysReg, va } from '@hvlab/core';
 import { fakeCpuFactory } from '@hvlab/core/testing';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fdtFindNode, fdtProp, parseFdt, propCells, propStrings, readCellsAsBigInts } from './fdt/reader.js';
 import { buildVirtDtb } from './fdt/virt-dtb.js';
@@ -7,7 +8,14 @@ import { FdtWriter } from './fdt/writer.js';
 import { GICR_ISENABLER0 } from './gic/regs.js';
 import { virtMpidr } from './layout.js';
 import { buildElf, buildImage, words } from './testing/elf.js';
-import { addVirtPvTimeRegion, BOOT_PSTATE, createVirtMachine, type VirtMachineOptions } from './virt.js';
+import {
+  addVirtPvTimeRegion,
+  BOOT_PSTATE,
+  buildVirtBoardDtb,
+  createVirtMachine,
+  RamAllocationError,
+  type VirtMachineOptions,
+} from './virt.js';
 
 const MiB = 1024 * 1024;
 const elf = buildElf({ entry: 0x4008_0000n, segments: [{ paddr: 0x4008_0000n, data: words(0xd503_201f) }] });
@@ -267,6 +275,62 @@ describe('createVirtMachine argument checks', () => {
 
   it('rejects a kernel that does not fit in RAM', () => {
     expect(codeOf({ kernel: image, memoryBytes: 1 * MiB })).toBe('EINVAL');
+  });
+
+  it('reports RAM the JavaScript engine cannot allocate as RamAllocationError (a host limit)', () => {
+    // 255 GiB is the board's own limit: above any engine's buffer limit or this host's memory.
+    let err: unknown;
+    try {
+      boot({ memoryBytes: 255 * 1024 * MiB });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RamAllocationError);
+    expect(err).toBeInstanceOf(HvlabError);
+    expect((err as RamAllocationError).bytes).toBe(255 * 1024 * MiB);
+    expect((err as RamAllocationError).message).toMatch(/^virt: cannot allocate 273804165120 bytes of RAM \(.+\)$/);
+  });
+});
+
+describe('createVirtMachine with a user DTB (fuzz)', () => {
+  it('accepts any blob that parses, or refuses it with HvlabError; never anything else', () => {
+    const base = buildVirtDtb({ cpus: 2, memoryBytes: 4 * MiB, psciMethod: 'hvc', bootargs: 'x' });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ at: fc.nat({ max: base.length - 1 }), byte: fc.integer({ min: 0, max: 255 }) }), {
+          maxLength: 6,
+        }),
+        fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+        (edits, bootargs) => {
+          const dtb = base.slice();
+          for (const e of edits) dtb[e.at] = e.byte;
+          try {
+            const { vm } = boot({ dtb, memoryBytes: 4 * MiB, bootargs: bootargs?.replaceAll('\0', '') });
+            expect(vm.mem.read(vm.dtbAddress, vm.dtb.length)).toEqual(vm.dtb);
+          } catch (e) {
+            expect(e).toBeInstanceOf(HvlabError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('buildVirtBoardDtb', () => {
+  it('is the DTB createVirtMachine generates for the same options, without an initrd', () => {
+    const opts = { cpus: 3, memoryBytes: 256 * MiB, bootargs: 'console=ttyAMA0', psciMethod: 'smc' } as const;
+    expect(buildVirtBoardDtb(opts)).toEqual(boot(opts).vm.dtb);
+    expect(buildVirtBoardDtb({})).toEqual(boot().vm.dtb);
+    const v01 = { psciVersion: 1, psci01Ids: { cpuSuspend: 1, cpuOff: 2, cpuOn: 3, migrate: 4 } };
+    expect(buildVirtBoardDtb(v01)).toEqual(boot(v01).vm.dtb);
+  });
+
+  it('validates its options as createVirtMachine does', () => {
+    expect(() => buildVirtBoardDtb({ cpus: 124 })).toThrow(/cpus must be 1\.\.123/);
+    expect(() => buildVirtBoardDtb({ memoryBytes: 4095 })).toThrow(/multiple of 4 KiB/);
+    expect(() => buildVirtBoardDtb({ bootargs: 'a\0' })).toThrow(/NUL/);
+    expect(() => buildVirtBoardDtb(null as never)).toThrow(HvlabError);
   });
 });
 

@@ -107,31 +107,85 @@ const PAGE = 4096;
 /** Instruction-times per second: the counter runs at CNTFRQ, one tick per INSNS_PER_COUNTER_TICK. */
 const INSNS_PER_SECOND = COUNTER_FREQUENCY_HZ * INSNS_PER_COUNTER_TICK;
 
-function checkOptions(o: VirtMachineOptions): { cpus: number; memoryBytes: number; psci: 'hvc' | 'smc' } {
-  const bad = (msg: string): never => {
-    throw new HvlabError('EINVAL', `virt: ${msg}`);
-  };
-  if (typeof o?.cpuFactory !== 'function') bad('cpuFactory must be a function');
+/** The options that shape the board's DTB (a subset of VirtMachineOptions). */
+export type VirtBoardOptions = Pick<
+  VirtMachineOptions,
+  'cpus' | 'memoryBytes' | 'bootargs' | 'psciMethod' | 'psciVersion' | 'psci01Ids'
+>;
+
+const bad = (msg: string): never => {
+  throw new HvlabError('EINVAL', `virt: ${msg}`);
+};
+
+/** Validates the options every virt board has, kernel or not. */
+function checkBoardOptions(o: VirtBoardOptions): { cpus: number; memoryBytes: number; psci: 'hvc' | 'smc' } {
+  if (typeof o !== 'object' || o === null) bad('options must be an object');
   const cpus = o.cpus ?? 1;
   if (!Number.isInteger(cpus) || cpus < 1 || cpus > VIRT_MAX_CPUS) bad(`cpus must be 1..${VIRT_MAX_CPUS}, not ${cpus}`);
   const memoryBytes = o.memoryBytes ?? DEFAULT_RAM_SIZE;
   if (!Number.isSafeInteger(memoryBytes) || memoryBytes <= 0 || memoryBytes % PAGE !== 0)
     bad(`memoryBytes must be a positive multiple of 4 KiB, not ${memoryBytes}`);
   if (memoryBytes > MAX_RAM_SIZE) bad(`memoryBytes ${memoryBytes} exceeds the virt board's ${MAX_RAM_SIZE}`);
-  if (!(o.kernel instanceof Uint8Array)) bad('kernel must be a Uint8Array');
-  if (o.initrd !== undefined && !(o.initrd instanceof Uint8Array)) bad('initrd must be a Uint8Array');
-  if (o.dtb !== undefined && !(o.dtb instanceof Uint8Array)) bad('dtb must be a Uint8Array');
   if (o.bootargs !== undefined && (typeof o.bootargs !== 'string' || o.bootargs.includes('\0')))
     bad('bootargs must be a string without NUL characters');
   const psci = o.psciMethod ?? 'hvc';
   if (psci !== 'hvc' && psci !== 'smc') bad(`psciMethod must be 'hvc' or 'smc', not '${String(psci)}'`);
-  if (o.onConsole !== undefined && typeof o.onConsole !== 'function') bad('onConsole must be a function');
-  if (o.rtcClock !== undefined && typeof o.rtcClock !== 'function') bad('rtcClock must be a function');
   return { cpus, memoryBytes, psci };
 }
 
+function checkOptions(o: VirtMachineOptions): { cpus: number; memoryBytes: number; psci: 'hvc' | 'smc' } {
+  const board = checkBoardOptions(o);
+  if (typeof o.cpuFactory !== 'function') bad('cpuFactory must be a function');
+  if (!(o.kernel instanceof Uint8Array)) bad('kernel must be a Uint8Array');
+  if (o.initrd !== undefined && !(o.initrd instanceof Uint8Array)) bad('initrd must be a Uint8Array');
+  if (o.dtb !== undefined && !(o.dtb instanceof Uint8Array)) bad('dtb must be a Uint8Array');
+  if (o.onConsole !== undefined && typeof o.onConsole !== 'function') bad('onConsole must be a function');
+  if (o.rtcClock !== undefined && typeof o.rtcClock !== 'function') bad('rtcClock must be a function');
+  return board;
+}
+
+/** The generated DTB's configuration for validated options and the initrd's place. */
+function dtbConfig(
+  o: VirtBoardOptions,
+  checked: ReturnType<typeof checkBoardOptions>,
+  initrd: { start: number; end: number } | undefined,
+): VirtDtbConfig {
+  return {
+    cpus: checked.cpus,
+    memoryBytes: checked.memoryBytes,
+    psciMethod: checked.psci,
+    bootargs: o.bootargs,
+    initrd,
+    ...(o.psciVersion === undefined ? {} : { psciVersion: o.psciVersion }),
+    ...(o.psci01Ids === undefined ? {} : { psci01Ids: o.psci01Ids }),
+  };
+}
+
+/**
+ * The DTB createVirtMachine would generate for these options on a board without a kernel (so
+ * without an initrd in /chosen): QEMU's `-machine dumpdtb=FILE` without `-kernel`.
+ */
+export function buildVirtBoardDtb(opts: VirtBoardOptions): Uint8Array {
+  return buildVirtDtb(dtbConfig(opts, checkBoardOptions(opts), undefined));
+}
+
+/**
+ * The host could not allocate the guest's RAM: more than the JavaScript engine's largest
+ * buffer (4 GiB in Node 20), or more memory than the host has. A resource limit of the host,
+ * not a malformed argument; `reason` is the engine's words.
+ */
+export class RamAllocationError extends HvlabError {
+  constructor(
+    readonly bytes: number,
+    readonly reason: string,
+  ) {
+    super('EINVAL', `virt: cannot allocate ${bytes} bytes of RAM (${reason})`);
+  }
+}
+
 export function createVirtMachine(opts: VirtMachineOptions): VirtMachine {
-  const { cpus, memoryBytes, psci } = checkOptions(opts);
+  const checked = checkOptions(opts);
+  const { cpus, memoryBytes } = checked;
   const userDtb = opts.dtb ? parseFdt(opts.dtb) : undefined;
   const ram: RamRange = { base: RAM_BASE, size: memoryBytes };
 
@@ -139,22 +193,14 @@ export function createVirtMachine(opts: VirtMachineOptions): VirtMachine {
   try {
     mem.addRam(RAM_BASE, memoryBytes, { name: 'ram', ...opts.ramOptions });
   } catch (e) {
-    if (e instanceof RangeError) throw new HvlabError('EINVAL', `virt: cannot allocate ${memoryBytes} bytes of RAM`);
+    if (e instanceof RangeError) throw new RamAllocationError(memoryBytes, e.message);
     throw e;
   }
   const kernel = loadKernel(mem, opts.kernel, ram);
   const initrd = opts.initrd ? loadInitrd(mem, opts.initrd, kernel, ram) : undefined;
   const dtb = userDtb
     ? patchUserDtb(userDtb, memoryBytes, opts.bootargs, initrd)
-    : buildVirtDtb({
-        cpus,
-        memoryBytes,
-        psciMethod: psci,
-        bootargs: opts.bootargs,
-        initrd,
-        ...(opts.psciVersion === undefined ? {} : { psciVersion: opts.psciVersion }),
-        ...(opts.psci01Ids === undefined ? {} : { psci01Ids: opts.psci01Ids }),
-      });
+    : buildVirtDtb(dtbConfig(opts, checked, initrd));
   const dtbAddress = loadDtb(mem, dtb, initrd ? initrd.end : initrdAddress(kernel, ram), ram);
 
   const machine = new Machine({ cpuFactory: opts.cpuFactory, cpuCount: cpus, mem, mpidr: virtMpidr });

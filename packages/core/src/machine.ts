@@ -108,7 +108,10 @@ export interface MachineOptions {
 }
 
 export interface RunOptions {
-  /** Stop after this many instructions in total (over all CPUs). */
+  /**
+   * Stop after this many instructions in total (over all CPUs). Exceptions a CPU takes without
+   * retiring anything count too, so a guest stuck in an exception loop still stops.
+   */
   readonly maxInstructions?: number;
   /** Instructions a CPU runs before the scheduler looks at the others (default 100 000). */
   readonly quantum?: number;
@@ -303,6 +306,14 @@ export class Machine {
     return { retired: this.totalRetired(), exits: { ...this.exitCounts } };
   }
 
+  /**
+   * Instructions the run loop has charged to CPUs: what they retired, plus, for a slice that ended
+   * on its budget, the part of the budget a backend spent taking exceptions that retired nothing
+   * (a guest looping on an unmapped vector table). maxInstructions limits this count, so such a
+   * guest still ends its run.
+   */
+  private consumed = 0;
+
   private totalRetired(): number {
     let retired = 0;
     for (const c of this.cpus) retired += c.retired;
@@ -316,7 +327,7 @@ export class Machine {
     const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
     const quantum = opts.quantum ?? DEFAULT_QUANTUM;
     if (!(quantum >= 1) || !Number.isInteger(quantum)) throw new HvlabError('EINVAL', `bad quantum ${quantum}`);
-    const start = this.totalRetired();
+    const start = this.consumed;
     for (;;) {
       const done = this.step(quantum, start + limit);
       if (done) return done;
@@ -331,7 +342,7 @@ export class Machine {
     const limit = opts.maxInstructions ?? Number.POSITIVE_INFINITY;
     const quantum = opts.quantum ?? DEFAULT_QUANTUM;
     const sliceMs = opts.sliceMs ?? 20;
-    const start = this.totalRetired();
+    const start = this.consumed;
     for (;;) {
       const t0 = performance.now();
       // The clock is read every 256 steps, not every step: a step can be a single hypercall,
@@ -349,7 +360,7 @@ export class Machine {
   private step(quantum: number, limit: number): RunResult | undefined {
     const stop = this.takeStop();
     if (stop) return stop;
-    const total = this.totalRetired();
+    const total = this.consumed;
     if (total >= limit) return { reason: 'maxInstructions' };
     this.wakeWaiters();
     const cpu = this.pickRunnable();
@@ -371,12 +382,19 @@ export class Machine {
     const budget = Math.max(1, Math.min(quantum, limit - total, cpu.timerDeadline()));
     const start = cpu.time;
     this.ranOnce = true;
+    const retiredBefore = cpu.retired;
     const exit = cpu.run(budget);
     if (this.listening.slice) this.events.emit('slice', cpu.index, start, cpu.time);
-    if (!(this.yieldedHypercall && exit.kind === 'budget')) this.exitCounts[exit.kind]++;
+    // A budget exit that stands for a yielding inline hypercall is neither counted nor charged
+    // its whole budget.
+    const realBudgetExit = exit.kind === 'budget' && !this.yieldedHypercall;
+    if (exit.kind !== 'budget' || realBudgetExit) this.exitCounts[exit.kind]++;
     this.yieldedHypercall = false;
     if (this.listening.exit) this.events.emit('exit', cpu.index, exit);
     const result = this.route(cpu, exit);
+    // After routing: completing an MMIO or sysreg access retires its instruction.
+    const retired = cpu.retired - retiredBefore;
+    this.consumed += realBudgetExit ? Math.max(retired, budget) : retired;
     this.platform?.syncCpu(cpu);
     return result ?? this.takeStop();
   }

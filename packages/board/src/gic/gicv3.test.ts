@@ -161,6 +161,12 @@ describe('snapshot / restore', () => {
     const badCpu = { ...s.cpus[0]!, pmr: 0x01 };
     expect(() => h.gic.restore({ ...s, cpus: [badCpu, s.cpus[1]!] })).toThrow(/pmr/);
     expect(() => h.gic.restore({ ...s, spi: { ...s.spi, prio: [1] } })).toThrow(/prio/);
+    // GICD_IROUTER keeps affinity bits only: IRM (bit 31) and bits 30:24 can never be read back.
+    for (const bad of [2 ** 31, 0x0100_0000, 2 ** 40, -1, 0.5]) {
+      const router = [...s.spi.router];
+      router[40] = bad;
+      expect(() => h.gic.restore({ ...s, spi: { ...s.spi, router } }), String(bad)).toThrow(/router/);
+    }
     expect(h.gic.snapshot()).toEqual(s);
   });
 });

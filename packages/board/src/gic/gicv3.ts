@@ -40,15 +40,10 @@ import {
   INTID_SPECIAL_FIRST,
   INTID_SPURIOUS,
 } from './regs.js';
+import { GIC_MIN_BPR0, GIC_MIN_BPR1, GIC_PRIORITY_BITS, type GicV3State, validateGicState } from './state.js';
 
-/** Implemented priority bits (QEMU cortex-a57: gic_pribits = 5). */
-export const GIC_PRIORITY_BITS = 5;
-/** Mask of implemented bits in ICC_PMR_EL1 and group priorities. */
-export const GIC_PRIORITY_MASK = (0xff << (8 - GIC_PRIORITY_BITS)) & 0xff;
-/** Smallest ICC_BPR0_EL1 value: 7 - preemption bits (IHI 0069 12.2.2). */
-export const GIC_MIN_BPR0 = 7 - GIC_PRIORITY_BITS;
-/** Smallest ICC_BPR1_EL1 value: minimum BPR0 + 1 (IHI 0069 12.2.3). */
-export const GIC_MIN_BPR1 = GIC_MIN_BPR0 + 1;
+export { GIC_MIN_BPR0, GIC_MIN_BPR1, GIC_PRIORITY_BITS, GIC_PRIORITY_MASK, type GicV3State } from './state.js';
+
 /** "No pending interrupt" in priority comparisons (one more than the lowest priority 0xff). */
 const NO_PRIORITY = 0x100;
 const IDLE_PRIORITY = 0xff;
@@ -88,39 +83,6 @@ export class GicCpuInterface {
     /** MPIDR affinity Aff3.Aff2.Aff1.Aff0 packed as in GICR_TYPER[63:32]. */
     readonly affinity: number,
   ) {}
-}
-
-/** Plain-data snapshot of the whole GIC. */
-export interface GicV3State {
-  readonly ctlr: number;
-  readonly spi: {
-    readonly group: readonly number[];
-    readonly enable: readonly number[];
-    readonly pend: readonly number[];
-    readonly active: readonly number[];
-    readonly edge: readonly number[];
-    readonly level: readonly number[];
-    readonly prio: readonly number[];
-    readonly router: readonly number[];
-  };
-  readonly cpus: readonly {
-    readonly group: number;
-    readonly enable: number;
-    readonly pend: number;
-    readonly active: number;
-    readonly edge: number;
-    readonly level: number;
-    readonly prio: readonly number[];
-    readonly waker: number;
-    readonly pmr: number;
-    readonly bpr0: number;
-    readonly bpr1: number;
-    readonly ctlr: number;
-    readonly igrpen0: number;
-    readonly igrpen1: number;
-    readonly ap0: number;
-    readonly ap1: number;
-  }[];
 }
 
 export interface GicV3Options {
@@ -422,7 +384,7 @@ export class GicV3 implements InterruptPlatform {
 
   /** Restores a snapshot taken from a GIC of the same shape (validated first: EINVAL). */
   restore(s: GicV3State): void {
-    validateState(s, this.numIntids, this.cpuIfs.length);
+    validateGicState(s, this.numIntids, this.cpuIfs.length);
     this.ctlr = s.ctlr;
     this.group.set(s.spi.group);
     this.enable.set(s.spi.enable);
@@ -556,37 +518,4 @@ export class GicV3 implements InterruptPlatform {
       cpu.setInterruptLine('fiq', fiq);
     }
   }
-}
-
-function validateState(s: GicV3State, numIntids: number, numCpus: number): void {
-  const fail = (what: string): never => {
-    throw new HvlabError('EINVAL', `GICv3 state: ${what}`);
-  };
-  const u32 = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff;
-  const u8s = (a: unknown, n: number) =>
-    Array.isArray(a) && a.length === n && a.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xff);
-  const words = numIntids / 32;
-  if (!s || typeof s !== 'object' || !s.spi || !Array.isArray(s.cpus)) fail('not a GICv3 snapshot');
-  if (!u32(s.ctlr) || (s.ctlr & ~(GICD_CTLR_EnableGrp0 | GICD_CTLR_EnableGrp1)) !== 0) fail('ctlr');
-  for (const k of ['group', 'enable', 'pend', 'active', 'edge', 'level'] as const) {
-    const a = s.spi[k];
-    if (!Array.isArray(a) || a.length !== words || !a.every(u32)) fail(`spi.${k}`);
-  }
-  if (!u8s(s.spi.prio, numIntids)) fail('spi.prio');
-  const r = s.spi.router;
-  if (!Array.isArray(r) || r.length !== numIntids || !r.every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 40))
-    fail('spi.router');
-  if (s.cpus.length !== numCpus) fail(`${s.cpus.length} CPUs, this GIC has ${numCpus}`);
-  s.cpus.forEach((c, i) => {
-    for (const k of ['group', 'enable', 'pend', 'active', 'edge', 'level', 'ap0', 'ap1'] as const)
-      if (!u32(c[k])) fail(`cpus[${i}].${k}`);
-    if (!u8s(c.prio, 32)) fail(`cpus[${i}].prio`);
-    if ((c.edge & 0xffff) !== 0xffff) fail(`cpus[${i}].edge: SGIs are edge-triggered`);
-    if (!u32(c.pmr) || (c.pmr & ~GIC_PRIORITY_MASK) !== 0) fail(`cpus[${i}].pmr`);
-    if (!Number.isInteger(c.bpr0) || c.bpr0 < GIC_MIN_BPR0 || c.bpr0 > 7) fail(`cpus[${i}].bpr0`);
-    if (!Number.isInteger(c.bpr1) || c.bpr1 < GIC_MIN_BPR1 || c.bpr1 > 7) fail(`cpus[${i}].bpr1`);
-    if (!u32(c.ctlr) || (c.ctlr & ~(ICC_CTLR_EL1_CBPR | ICC_CTLR_EL1_EOImode)) !== 0) fail(`cpus[${i}].ctlr`);
-    if ((c.igrpen0 !== 0 && c.igrpen0 !== 1) || (c.igrpen1 !== 0 && c.igrpen1 !== 1)) fail(`cpus[${i}].igrpen`);
-    if (c.waker !== 0 && c.waker !== (GICR_WAKER_ProcessorSleep | GICR_WAKER_ChildrenAsleep)) fail(`cpus[${i}].waker`);
-  });
 }
