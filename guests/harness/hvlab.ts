@@ -11,7 +11,7 @@ import { installKvmFirmware, installPsci, PSCI_VERSION_1_1 } from '@hvlab/psci';
 import { GUEST_RAM_BYTES } from './qemu.js';
 
 /**
- * The firmware hvlab plays for a guest, always over HVC:
+ * The firmware hvlab plays for a guest (PSCI over HVC, as the DTB says):
  * - 'qemu': `installPsci` — PSCI alone, at QEMU 7.2's version 1.1 (target/arm/psci.c), for
  *   guests whose output is compared with QEMU's;
  * - 'kvm': `installKvmFirmware` with KVM's defaults (PSCI 1.3, TRNG, KVM vendor services, PV
@@ -54,7 +54,7 @@ function installFirmware(machine: Machine, firmware: HvlabFirmware): void {
       return;
     case 'kvm': {
       // As the CLI does: KVM's firmware, and PV stolen time where QEMU's virt board puts it.
-      const fw = installKvmFirmware(machine, { conduit: 'hvc' });
+      const fw = installKvmFirmware(machine); // both conduits, as KVM
       addVirtPvTimeRegion(machine.mem, machine.cpus.length).forEach((ipa, i) => fw.smccc.setPvTimeIpa(i, ipa));
       return;
     }

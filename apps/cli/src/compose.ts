@@ -90,8 +90,8 @@ export function boot(input: BootInput): Booted {
   });
   // The VMM's setup before the first KVM_RUN: the vCPU feature (PSCI 0.1 or 0.2+), the PSCI
   // version, the SYSTEM_SUSPEND capability, then the filter ranges and firmware registers.
+  // Both conduits, as KVM: the DTB tells the guest to use HVC, and KVM answers an SMC too.
   const firmware = installKvmFirmware(vm.machine, {
-    conduit: PSCI_CONDUIT,
     psci02: cfg.psciVersion !== PSCI_VERSION_0_1,
     ...(cfg.psciVersion === undefined ? {} : { psciVersion: cfg.psciVersion }),
     systemSuspend: cfg.systemSuspend,

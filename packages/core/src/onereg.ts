@@ -64,7 +64,29 @@ export const KvmCoreReg = {
   SPSR_EL1: kvmCoreRegId(KVM_REGS_OFFSET.spsr),
 } as const;
 
-type CoreTarget = { kind: 'core'; reg: CoreRegId } | { kind: 'sysreg'; reg: SysRegId };
+/**
+ * The virtual timer's ONE_REG IDs (uapi asm/kvm.h). KVM_REG_ARM_TIMER_CVAL and _CNT carry each
+ * other's encoding — "their values have been accidentally swapped. As this is set API, the
+ * definitions here must be used" — so a VMM or a migration stream from KVM sees them this way.
+ */
+export const KVM_REG_ARM_TIMER_CTL = kvmSysRegId(SysReg.CNTV_CTL_EL0);
+export const KVM_REG_ARM_TIMER_CVAL = kvmSysRegId(SysReg.CNTVCT_EL0);
+export const KVM_REG_ARM_TIMER_CNT = kvmSysRegId(SysReg.CNTV_CVAL_EL0);
+
+type CoreTarget =
+  | { kind: 'core'; reg: CoreRegId }
+  | { kind: 'sysreg'; reg: SysRegId }
+  /** KVM_REG_ARM_TIMER_CNT: the virtual counter; writing it moves CNTVOFF_EL2 (kvm_arm_timer_set_reg). */
+  | { kind: 'vcount' };
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Host misuse (a non-bigint or out-of-range ID or value) is EINVAL, as FirmwareRegisters answers. */
+function u64(what: string, v: unknown): bigint {
+  if (typeof v !== 'bigint' || v < 0n || v > U64_MAX)
+    throw new HvlabError('EINVAL', `ONE_REG ${what} ${String(v)} is not a u64`);
+  return v;
+}
 
 function coreTarget(offset: number): CoreTarget | undefined {
   if (offset < 62 && offset % 2 === 0) return { kind: 'core', reg: offset / 2 };
@@ -93,24 +115,31 @@ export function resolveCpuOneReg(cpu: Cpu, id: bigint): CoreTarget | undefined {
   const index = Number(id & 0xffffn);
   if ((id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_COPROC_MASK | 0xffffn)) !== 0n) return undefined;
   if (coproc === KVM_REG_ARM_CORE) return coreTarget(index);
-  if (coproc === KVM_REG_ARM64_SYSREG && cpu.sysRegList().includes(index)) return { kind: 'sysreg', reg: index };
-  return undefined;
+  if (coproc !== KVM_REG_ARM64_SYSREG) return undefined;
+  const has = (r: SysRegId) => cpu.sysRegList().includes(r);
+  if (index === SysReg.CNTVCT_EL0)
+    return has(SysReg.CNTV_CVAL_EL0) ? { kind: 'sysreg', reg: SysReg.CNTV_CVAL_EL0 } : undefined;
+  if (index === SysReg.CNTV_CVAL_EL0) return has(SysReg.CNTVCT_EL0) ? { kind: 'vcount' } : undefined;
+  return has(index) ? { kind: 'sysreg', reg: index } : undefined;
 }
 
 /** KVM_GET_ONE_REG for CORE and SYSREG IDs. Throws HvlabError ENOENT for any other ID. */
 export function getCpuOneReg(cpu: Cpu, id: bigint): bigint {
-  const t = resolveCpuOneReg(cpu, id);
+  const t = resolveCpuOneReg(cpu, u64('ID', id));
   if (!t) throw new HvlabError('ENOENT', `no register 0x${id.toString(16)}`);
+  if (t.kind === 'vcount') return cpu.getSysReg(SysReg.CNTVCT_EL0);
   return t.kind === 'core' ? cpu.getReg(t.reg) : cpu.getSysReg(t.reg);
 }
 
 /** KVM_SET_ONE_REG for CORE and SYSREG IDs. Throws HvlabError ENOENT for any other ID. */
 export function setCpuOneReg(cpu: Cpu, id: bigint, value: bigint): void {
-  const t = resolveCpuOneReg(cpu, id);
+  const t = resolveCpuOneReg(cpu, u64('ID', id));
   if (!t) throw new HvlabError('ENOENT', `no register 0x${id.toString(16)}`);
-  const v = BigInt.asUintN(64, value);
+  const v = u64('value', value);
   if (t.kind === 'core') cpu.setReg(t.reg, v);
-  else cpu.setSysReg(t.reg, v);
+  else if (t.kind === 'sysreg') cpu.setSysReg(t.reg, v);
+  // The guest reads CNTPCT - CNTVOFF: choose the offset that makes it read `v` now.
+  else cpu.setSysReg(SysReg.CNTVOFF_EL2, BigInt.asUintN(64, cpu.getSysReg(SysReg.CNTPCT_EL0) - v));
 }
 
 /** KVM_GET_REG_LIST for CORE and SYSREG: every ID getCpuOneReg accepts, in ascending order. */

@@ -3,8 +3,8 @@
  * 'tf-a' SMCCC profile (X1..X3 preserved unless written).
  */
 import { CoreReg, type Cpu, HvlabError, Machine } from '@hvlab/core';
-import { type FakeCpu, fakeCpuFactory } from '@hvlab/core/testing';
-import { SMCCC_VERSION, SmcccDispatcher } from '@hvlab/smccc';
+import { fakeCpuFactory } from '@hvlab/core/testing';
+import { SMCCC_VERSION } from '@hvlab/smccc';
 import { describe, expect, it } from 'vitest';
 import { encodePowerState, FirmwarePsci, type FirmwarePsciOptions, QEMU_PLATFORM_POWER_STATES } from './firmware.js';
 import {
@@ -25,46 +25,27 @@ import {
   PSCI_1_1_FN_SYSTEM_RESET2,
   PSCI_FUNCTIONS,
 } from './ids.js';
+import {
+  ALREADY_ON,
+  DENIED,
+  firmwareVm,
+  INVALID_ADDRESS,
+  INVALID_PARAMS,
+  NOT_SUPPORTED,
+  ON_PENDING,
+  resets,
+} from './testing/vm.js';
 
-const u64 = (n: number | bigint) => BigInt.asUintN(64, BigInt(n));
-const UNK = u64(-1);
-const INVALID = u64(-2);
-const DENIED = u64(-3);
-const ALREADY_ON = u64(-4);
-const ON_PENDING = u64(-5);
-const INVALID_ADDRESS = u64(-9);
+const UNK = NOT_SUPPORTED; // SMC_UNK
 const ENTRY = 0x4008_0000n;
-
-function fw(cpuCount: number, opts: FirmwarePsciOptions = {}) {
-  const { factory, cpus } = fakeCpuFactory();
-  const machine = new Machine({ cpuCount, cpuFactory: factory });
-  const psci = new FirmwarePsci(machine, opts);
-  const smccc = new SmcccDispatcher({ profile: 'tf-a' });
-  smccc.register(psci.service());
-  smccc.attach(machine, 'smc');
-  const call = (i: number, ...x: (number | bigint)[]): bigint[] => {
-    const cpu = cpus[i]!;
-    x.forEach((v, n) => {
-      cpu.regs.set(n, u64(v));
-    });
-    smccc.dispatch(cpu, 'smc', 0);
-    return [0, 1, 2, 3].map((n) => cpu.getReg(n));
-  };
-  const x0 = (i: number, ...x: (number | bigint)[]) => call(i, ...x)[0]!;
-  /** Lets every powered-on CPU retire some instructions through the scheduler. */
-  const tick = () => machine.run({ maxInstructions: machine.stats.retired + 64, quantum: 8 });
-  return { machine, cpus, psci, smccc, call, x0, tick };
-}
-
-const resets = (c: FakeCpu) => c.calls.filter((k) => k.op === 'reset').length;
 
 describe('PSCI_VERSION and unknown calls', () => {
   it('reports 1.1 and leaves X1..X3 (TF-A SMC_RET1)', () => {
-    expect(fw(1).call(0, PSCI_0_2_FN_PSCI_VERSION, 5, 6, 7)).toEqual([0x1_0001n, 5n, 6n, 7n]);
+    expect(firmwareVm(1).call(0, PSCI_0_2_FN_PSCI_VERSION, 5, 6, 7)).toEqual([0x1_0001n, 5n, 6n, 7n]);
   });
 
   it('answers SMC_UNK for every call that is not a capability, X1..X3 untouched', () => {
-    const { call, psci } = fw(2, { systemSuspend: false });
+    const { call, psci } = firmwareVm(2);
     const served = ['PSCI_VERSION', 'PSCI_FEATURES', 'AFFINITY_INFO', 'CPU_ON', 'CPU_OFF', 'CPU_SUSPEND'];
     for (const f of PSCI_FUNCTIONS)
       for (const fid of [f.fid32, f.fid64]) {
@@ -78,7 +59,7 @@ describe('PSCI_VERSION and unknown calls', () => {
 
 describe('CPU_ON', () => {
   it('starts the target ON_PENDING; it is ON once it has retired an instruction', () => {
-    const { x0, cpus, machine, psci, tick } = fw(3);
+    const { x0, cpus, machine, psci, tick } = firmwareVm(3);
     expect(x0(0, PSCI_0_2_FN64_CPU_ON, 1, ENTRY, 0xabcd_0000_1234n)).toBe(0n);
     expect(resets(cpus[1]!)).toBe(1);
     expect(cpus[1]!.getReg(CoreReg.PC)).toBe(ENTRY);
@@ -95,8 +76,8 @@ describe('CPU_ON', () => {
   });
 
   it('checks the MPIDR first (affinity fields only), then the entry point, then the state', () => {
-    const { x0, machine } = fw(2, { validEntryPoint: (e) => e >= 0x4000_0000n && e < 0x4800_0000n });
-    expect(x0(0, PSCI_0_2_FN64_CPU_ON, 7, 1n, 0)).toBe(INVALID); // no such core, bad entry too
+    const { x0, machine } = firmwareVm(2, { validEntryPoint: (e) => e >= 0x4000_0000n && e < 0x4800_0000n });
+    expect(x0(0, PSCI_0_2_FN64_CPU_ON, 7, 1n, 0)).toBe(INVALID_PARAMS); // no such core, bad entry too
     expect(x0(0, PSCI_0_2_FN64_CPU_ON, 0, 0x1000n, 0)).toBe(INVALID_ADDRESS); // self, but the entry is checked first
     expect(x0(0, PSCI_0_2_FN64_CPU_ON, 0, ENTRY | 1n, 0)).toBe(INVALID_ADDRESS); // Thumb bit
     expect(x0(0, PSCI_0_2_FN64_CPU_ON, 0, ENTRY, 0)).toBe(ALREADY_ON);
@@ -107,7 +88,7 @@ describe('CPU_ON', () => {
   });
 
   it('the SMC32 form uses W1..W3', () => {
-    const { x0, cpus } = fw(2);
+    const { x0, cpus } = firmwareVm(2);
     expect(x0(0, PSCI_0_2_FN_CPU_ON, (5n << 32n) | 1n, 0xffff_0000_4008_0000n, 0xffff_0000_0000_0042n)).toBe(0n);
     expect([cpus[1]!.getReg(CoreReg.PC), cpus[1]!.getReg(CoreReg.X0)]).toEqual([ENTRY, 0x42n]);
   });
@@ -117,7 +98,7 @@ describe('CPU_ON', () => {
     const enter = (cpu: Cpu, entry: bigint, ctx: bigint) => {
       seen.push([cpu.index, entry, ctx]);
     };
-    const { x0, machine, cpus } = fw(2, { enter });
+    const { x0, machine, cpus } = firmwareVm(2, { enter });
     expect(x0(0, PSCI_0_2_FN64_CPU_ON, 1, ENTRY, 3)).toBe(0n);
     expect(seen).toEqual([[1, ENTRY, 3n]]);
     expect(resets(cpus[1]!)).toBe(0);
@@ -127,7 +108,7 @@ describe('CPU_ON', () => {
 
 describe('CPU_OFF and AFFINITY_INFO', () => {
   it('CPU_OFF takes the caller OFF; AFFINITY_INFO reads ON, OFF, ON_PENDING at level 0 only', () => {
-    const { x0, machine, tick } = fw(2);
+    const { x0, machine, tick } = firmwareVm(2);
     expect(x0(0, PSCI_0_2_FN64_AFFINITY_INFO, 1, 0)).toBe(1n);
     expect(x0(0, PSCI_0_2_FN64_CPU_ON, 1, ENTRY, 0)).toBe(0n);
     tick();
@@ -135,8 +116,8 @@ describe('CPU_OFF and AFFINITY_INFO', () => {
     x0(1, PSCI_0_2_FN_CPU_OFF);
     expect(machine.powerState(1)).toBe('off');
     expect(x0(0, PSCI_0_2_FN_AFFINITY_INFO, 1, 0)).toBe(1n);
-    for (const level of [1, 2, 3, 4]) expect(x0(0, PSCI_0_2_FN64_AFFINITY_INFO, 0, level)).toBe(INVALID);
-    expect(x0(0, PSCI_0_2_FN64_AFFINITY_INFO, 9, 0)).toBe(INVALID);
+    for (const level of [1, 2, 3, 4]) expect(x0(0, PSCI_0_2_FN64_AFFINITY_INFO, 0, level)).toBe(INVALID_PARAMS);
+    expect(x0(0, PSCI_0_2_FN64_AFFINITY_INFO, 9, 0)).toBe(INVALID_PARAMS);
     expect(x0(0, PSCI_0_2_FN_AFFINITY_INFO, 0, 1n << 32n)).toBe(0n); // W2 = 0
   });
 });
@@ -156,7 +137,7 @@ describe('CPU_SUSPEND', () => {
   });
 
   it('standby: a WFI, SUCCESS, context kept', () => {
-    const { call, machine, cpus } = fw(1);
+    const { call, machine, cpus } = firmwareVm(1);
     expect(call(0, PSCI_0_2_FN_CPU_SUSPEND, standby, 0, 0)[0]).toBe(0n);
     expect(machine.powerState(0)).toBe('waiting');
     expect(resets(cpus[0]!)).toBe(0);
@@ -164,7 +145,7 @@ describe('CPU_SUSPEND', () => {
 
   it('power-down: the core resumes at entry_point with X0 = context_id when woken', () => {
     for (const ps of [coreOff, clusterOff]) {
-      const { call, machine, cpus } = fw(2);
+      const { call, machine, cpus } = firmwareVm(2);
       cpus[0]!.regs.set(CoreReg.X7, 0x77n);
       const regs = call(0, PSCI_0_2_FN64_CPU_SUSPEND, ps, ENTRY + 0x40n, 0x5eed_0000_0001n);
       expect(regs).toEqual([0x5eed_0000_0001n, 0n, 0n, 0n]);
@@ -175,7 +156,7 @@ describe('CPU_SUSPEND', () => {
   });
 
   it('a pending interrupt abandons the power-down: SUCCESS at the next instruction', () => {
-    const { call, machine, cpus } = fw(1);
+    const { call, machine, cpus } = firmwareVm(1);
     cpus[0]!.irqLine = true;
     cpus[0]!.regs.set(CoreReg.PC, 0x4000_1000n);
     expect(call(0, PSCI_0_2_FN64_CPU_SUSPEND, coreOff, ENTRY, 9)).toEqual([0n, BigInt(coreOff), ENTRY, 9n]);
@@ -184,17 +165,17 @@ describe('CPU_SUSPEND', () => {
   });
 
   it('INVALID_PARAMETERS for must-be-zero bits or a state the platform lacks; INVALID_ADDRESS for a bad entry', () => {
-    const { x0, machine } = fw(1);
+    const { x0, machine } = firmwareVm(1);
     for (const bad of [0x8000_0000, 0x0002_0001, 0x0400_0001, 0x4000_0002, 0x3, 0x0101_0002, 0x0001_0001])
-      expect(x0(0, PSCI_0_2_FN_CPU_SUSPEND, bad, ENTRY, 0), bad.toString(16)).toBe(INVALID);
+      expect(x0(0, PSCI_0_2_FN_CPU_SUSPEND, bad, ENTRY, 0), bad.toString(16)).toBe(INVALID_PARAMS);
     expect(x0(0, PSCI_0_2_FN_CPU_SUSPEND, coreOff, ENTRY | 1n, 0)).toBe(INVALID_ADDRESS);
     expect(machine.powerState(0)).toBe('running');
   });
 
   it('in the extended format (PSCI_EXTENDED_STATE_ID) the same states have other encodings', () => {
-    const { x0, machine } = fw(1, { powerStateFormat: 'extended' });
+    const { x0, machine } = firmwareVm(1, { powerStateFormat: 'extended' });
     for (const bad of [0x0001_0002, 0x2000_0001, 0x8000_0001, 0x1000_0002])
-      expect(x0(0, PSCI_0_2_FN_CPU_SUSPEND, bad, ENTRY, 0), bad.toString(16)).toBe(INVALID);
+      expect(x0(0, PSCI_0_2_FN_CPU_SUSPEND, bad, ENTRY, 0), bad.toString(16)).toBe(INVALID_PARAMS);
     expect(x0(0, PSCI_0_2_FN_CPU_SUSPEND, 0x4000_0002, ENTRY, 0x11)).toBe(0x11n);
     expect(machine.powerState(0)).toBe('waiting');
   });
@@ -202,7 +183,7 @@ describe('CPU_SUSPEND', () => {
 
 describe('SYSTEM_SUSPEND', () => {
   it('DENIED unless every other CPU is OFF (ON_PENDING counts as not OFF)', () => {
-    const { x0, machine, tick } = fw(2);
+    const { x0, machine, tick } = firmwareVm(2, { systemSuspend: true }); // an FVP-like platform
     expect(x0(0, PSCI_0_2_FN64_CPU_ON, 1, ENTRY, 0)).toBe(0n);
     expect(x0(0, PSCI_1_0_FN64_SYSTEM_SUSPEND, ENTRY, 0)).toBe(DENIED);
     tick();
@@ -213,8 +194,9 @@ describe('SYSTEM_SUSPEND', () => {
     expect(machine.powerState(0)).toBe('waiting');
   });
 
-  it('is no capability on a platform without a system-suspend state', () => {
-    const { call, x0 } = fw(1, { systemSuspend: false });
+  it("is no capability on a platform without a system-suspend state: TF-A's QEMU port, the default", () => {
+    const { call, x0, psci } = firmwareVm(1);
+    expect(psci.systemSuspendSupported).toBe(false);
     expect(call(0, PSCI_1_0_FN_SYSTEM_SUSPEND, ENTRY, 0)).toEqual([UNK, ENTRY, 0n, 0n]);
     expect(x0(0, PSCI_1_0_FN_PSCI_FEATURES, PSCI_1_0_FN64_SYSTEM_SUSPEND)).toBe(UNK);
   });
@@ -226,7 +208,7 @@ describe('SYSTEM_OFF and SYSTEM_RESET', () => {
     [PSCI_0_2_FN_SYSTEM_RESET, 'reset'],
   ] as const)
     it(`never return: every CPU OFF, the run ends with '${type}' (no KVM data)`, () => {
-      const { x0, machine } = fw(2);
+      const { x0, machine } = firmwareVm(2);
       x0(0, PSCI_0_2_FN_CPU_ON, 1, ENTRY, 0);
       x0(1, fid);
       expect([machine.powerState(0), machine.powerState(1)]).toEqual(['off', 'off']);
@@ -239,7 +221,7 @@ describe('SYSTEM_OFF and SYSTEM_RESET', () => {
 
 describe('PSCI_FEATURES (psci_features)', () => {
   it('answers the capabilities, the CPU_SUSPEND format flag, and SMCCC_VERSION', () => {
-    const { x0 } = fw(1);
+    const { x0 } = firmwareVm(1, { systemSuspend: true });
     const q = (fid: number) => x0(0, PSCI_1_0_FN_PSCI_FEATURES, fid);
     expect(q(SMCCC_VERSION)).toBe(0n);
     for (const fid of [PSCI_0_2_FN_PSCI_VERSION, PSCI_0_2_FN_CPU_ON, PSCI_0_2_FN64_CPU_ON, PSCI_0_2_FN_CPU_OFF])
@@ -261,9 +243,9 @@ describe('PSCI_FEATURES (psci_features)', () => {
       0x8000_0001,
     ])
       expect(q(fid), fid.toString(16)).toBe(UNK);
-    expect(fw(1, { powerStateFormat: 'extended' }).x0(0, PSCI_1_0_FN_PSCI_FEATURES, PSCI_0_2_FN64_CPU_SUSPEND)).toBe(
-      2n,
-    );
+    expect(
+      firmwareVm(1, { powerStateFormat: 'extended' }).x0(0, PSCI_1_0_FN_PSCI_FEATURES, PSCI_0_2_FN64_CPU_SUSPEND),
+    ).toBe(2n);
   });
 });
 

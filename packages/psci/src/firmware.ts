@@ -7,9 +7,11 @@
  * Capabilities (psci_setup.c: psci_caps from the platform hooks; no Secure Payload Dispatcher):
  * PSCI_VERSION, PSCI_FEATURES, AFFINITY_INFO(32/64) always; CPU_ON(32/64), CPU_OFF,
  * CPU_SUSPEND(32/64), SYSTEM_OFF, SYSTEM_RESET; SYSTEM_SUSPEND(32/64) when the platform has a
- * system-suspend state (option `systemSuspend`). Everything else, MIGRATE_INFO_TYPE included
- * (no SPD to ask), is SMC_UNK (-1) with X1..X3 preserved (install on an SmcccDispatcher with the
- * 'tf-a' profile). SMC32 forms use the low 32 bits of X1..X3.
+ * system-suspend state (option `systemSuspend`; off by default, as on TF-A's QEMU port, whose
+ * plat_qemu_psci_pm_ops has no get_sys_suspend_power_state hook — FVP/Juno have one).
+ * Everything else, MIGRATE_INFO_TYPE included (no SPD to ask), is SMC_UNK (-1) with X1..X3
+ * preserved (install on an SmcccDispatcher with the 'tf-a' profile). SMC32 forms use the low 32
+ * bits of X1..X3.
  *
  * Where TF-A differs from KVM (reference/psci-smccc.md 3.8), this policy is TF-A:
  *   CPU_ON         (1) MPIDR, masked to its affinity fields (plat_core_pos_by_mpidr ignores
@@ -65,7 +67,7 @@ import {
   PSCI_RET_DENIED,
   PSCI_RET_INTERNAL_FAILURE,
   PSCI_RET_INVALID_ADDRESS,
-  PSCI_RET_INVALID_PARAMETERS,
+  PSCI_RET_INVALID_PARAMS,
   PSCI_RET_NAMES,
   PSCI_RET_NOT_SUPPORTED,
   PSCI_RET_ON_PENDING,
@@ -117,7 +119,10 @@ export interface FirmwarePsciOptions {
   readonly powerStateFormat?: PowerStateFormat;
   /** The platform's composite power states (default QEMU_PLATFORM_POWER_STATES). */
   readonly powerStates?: readonly PlatformPowerState[];
-  /** The platform has a system-suspend state: SYSTEM_SUSPEND is a capability (default true). */
+  /**
+   * The platform has a system-suspend state (a get_sys_suspend_power_state hook): SYSTEM_SUSPEND
+   * is a capability. Default false, as TF-A's QEMU port (plat/qemu/common/qemu_pm.c).
+   */
   readonly systemSuspend?: boolean;
   /**
    * How a CPU enters the non-secure world on warm boot (after CPU_ON, or waking from a
@@ -131,8 +136,14 @@ export interface FirmwarePsciOptions {
 export type SuspendOutcome = { readonly kind: 'returned'; readonly status: number } | { readonly kind: 'powered-down' };
 
 const LOW32 = 0xffff_ffffn;
-/** TF-A PSCI_CAP_64BIT_MASK: the functions that have an SMC64 form. */
-const CAP_64BIT_NUMBERS = new Set([0x01, 0x03, 0x04, 0x05, 0x07, 0x0c, 0x0d, 0x0e, 0x10, 0x11, 0x12, 0x14, 0x15]);
+/**
+ * TF-A PSCI_CAP_64BIT_MASK (lib/psci/psci_private.h): the function numbers whose SMC64 form TF-A
+ * implements — CPU_SUSPEND, CPU_ON, AFFINITY_INFO, MIGRATE, MIGRATE_INFO_UP_CPU, NODE_HW_STATE,
+ * SYSTEM_SUSPEND, STAT_RESIDENCY, STAT_COUNT, SYSTEM_RESET2, MEM_PROTECT_CHECK_RANGE. Not
+ * CPU_DEFAULT_SUSPEND (0x0C) or SYSTEM_OFF2 (0x15), which DEN0022 gives SMC64 forms but TF-A
+ * does not implement.
+ */
+const CAP_64BIT_NUMBERS = new Set([0x01, 0x03, 0x04, 0x05, 0x07, 0x0d, 0x0e, 0x10, 0x11, 0x12, 0x14]);
 
 export class FirmwarePsci {
   readonly version = PSCI_VERSION_1_1;
@@ -153,7 +164,7 @@ export class FirmwarePsci {
       throw new HvlabError('EINVAL', 'validEntryPoint must be a function');
     if (opts.enter !== undefined && typeof opts.enter !== 'function')
       throw new HvlabError('EINVAL', 'enter must be a function');
-    const suspend = opts.systemSuspend ?? true;
+    const suspend = opts.systemSuspend ?? false;
     if (typeof suspend !== 'boolean') throw new HvlabError('EINVAL', 'systemSuspend must be a boolean');
     const states = opts.powerStates ?? QEMU_PLATFORM_POWER_STATES;
     for (const s of states) {
@@ -213,7 +224,7 @@ export class FirmwarePsci {
   /** psci_cpu_on → psci_cpu_on_start. */
   cpuOn(caller: Cpu, targetMpidr: bigint, entry: bigint, contextId: bigint): number {
     const target = this.coreIndex(targetMpidr);
-    if (target < 0) return PSCI_RET_INVALID_PARAMETERS;
+    if (target < 0) return PSCI_RET_INVALID_PARAMS;
     const ep = this.entryStatus(entry);
     if (ep !== PSCI_RET_SUCCESS) return ep;
     const state = this.power.state(target);
@@ -231,9 +242,9 @@ export class FirmwarePsci {
 
   /** psci_affinity_info. */
   affinityInfo(targetAffinity: bigint, lowestAffinityLevel: bigint): number {
-    if (lowestAffinityLevel !== 0n) return PSCI_RET_INVALID_PARAMETERS;
+    if (lowestAffinityLevel !== 0n) return PSCI_RET_INVALID_PARAMS;
     const target = this.coreIndex(targetAffinity);
-    if (target < 0) return PSCI_RET_INVALID_PARAMETERS;
+    if (target < 0) return PSCI_RET_INVALID_PARAMS;
     return affinityInfoValue(this.power.state(target));
   }
 
@@ -247,7 +258,7 @@ export class FirmwarePsci {
   /** psci_cpu_suspend. */
   cpuSuspend(caller: Cpu, powerState: number, entry: bigint, contextId: bigint): SuspendOutcome {
     const state = this.parsePowerState(powerState);
-    if (!state) return { kind: 'returned', status: PSCI_RET_INVALID_PARAMETERS };
+    if (!state) return { kind: 'returned', status: PSCI_RET_INVALID_PARAMS };
     if (state.type === 'standby' && state.level === 0) {
       // is_cpu_standby_req: the fast path, a WFI in the platform's cpu_standby.
       this.power.standby(caller.index);

@@ -79,7 +79,8 @@ describe('PSCI return codes and versions', () => {
     expect(psciVersion(1, 1)).toBe(ids.PSCI_VERSION_1_1);
     expect(psciVersion(1, 3)).toBe(ids.PSCI_VERSION_1_3);
     expect(formatPsciVersion(0x1_0003)).toBe('1.3');
-    expect(() => psciVersion(0x8000, 0)).toThrow(RangeError);
+    expect(() => psciVersion(0x8000, 0)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+    expect(() => ids.parsePsciVersion(13 as unknown as string)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
   });
 });
 

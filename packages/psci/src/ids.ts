@@ -105,10 +105,14 @@ export const psciFunctionName = (fid: number): string | undefined => BY_FID.get(
 /** True for an ID in the PSCI range: OEN 4, Fast Call, function number 0x00..0x1F. */
 export const isPsciFid = (fid: number): boolean => (fid & 0xbfff_ffe0) >>> 0 === 0x8400_0000;
 
-/** Return codes (DEN0022 section 5.2.2; signed, sign-extended in X0). */
+/**
+ * Return codes (DEN0022 section 5.2.2; signed, sign-extended in X0), spelled as linux
+ * include/uapi/linux/psci.h spells them (PSCI_RET_INVALID_PARAMS); PSCI_RET_NAMES gives DEN0022's
+ * names (INVALID_PARAMETERS).
+ */
 export const PSCI_RET_SUCCESS = 0;
 export const PSCI_RET_NOT_SUPPORTED = -1;
-export const PSCI_RET_INVALID_PARAMETERS = -2;
+export const PSCI_RET_INVALID_PARAMS = -2;
 export const PSCI_RET_DENIED = -3;
 export const PSCI_RET_ALREADY_ON = -4;
 export const PSCI_RET_ON_PENDING = -5;
@@ -120,7 +124,7 @@ export const PSCI_RET_INVALID_ADDRESS = -9;
 export const PSCI_RET_NAMES: ReadonlyMap<number, string> = new Map([
   [PSCI_RET_SUCCESS, 'SUCCESS'],
   [PSCI_RET_NOT_SUPPORTED, 'NOT_SUPPORTED'],
-  [PSCI_RET_INVALID_PARAMETERS, 'INVALID_PARAMETERS'],
+  [PSCI_RET_INVALID_PARAMS, 'INVALID_PARAMETERS'],
   [PSCI_RET_DENIED, 'DENIED'],
   [PSCI_RET_ALREADY_ON, 'ALREADY_ON'],
   [PSCI_RET_ON_PENDING, 'ON_PENDING'],
@@ -146,7 +150,7 @@ export function psciVersion(major: number, minor: number): number {
     minor < 0 ||
     minor > 0xffff
   )
-    throw new RangeError(`bad PSCI version ${major}.${minor}`);
+    throw new HvlabError('EINVAL', `bad PSCI version ${major}.${minor}`);
   return major * 0x10000 + minor;
 }
 
@@ -165,6 +169,7 @@ export const formatPsciVersion = (v: number): string => `${v >>> 16}.${v & 0xfff
  * EINVAL for anything else; whether the version is one a policy serves is its own rule.
  */
 export function parsePsciVersion(text: string): number {
+  if (typeof text !== 'string') throw new HvlabError('EINVAL', `${String(text)} is not a PSCI version string`);
   const m = /^(\d{1,5})\.(\d{1,5})$/.exec(text.trim());
   const major = m ? Number(m[1]) : Number.NaN;
   const minor = m ? Number(m[2]) : Number.NaN;

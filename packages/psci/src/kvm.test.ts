@@ -10,36 +10,21 @@ import {
   PSCI_1_0_FN_PSCI_FEATURES,
   PSCI_1_0_FN64_SYSTEM_SUSPEND,
 } from './ids.js';
-import { installKvmFirmware, type KvmFirmwareOptions } from './kvm.js';
+import { installKvmFirmware } from './kvm.js';
+import { kvmVm, u64 } from './testing/vm.js';
 import { KVM_REG_ARM_PSCI_VERSION } from './vpsci.js';
 
-const u64 = (n: number | bigint) => BigInt.asUintN(64, BigInt(n));
-
-function vm(opts: KvmFirmwareOptions = {}, cpuCount = 2) {
-  const { factory, cpus } = fakeCpuFactory();
-  const machine = new Machine({ cpuCount, cpuFactory: factory });
-  const fw = installKvmFirmware(machine, opts);
-  const x0 = (i: number, ...x: (number | bigint)[]) => {
-    x.forEach((v, n) => {
-      cpus[i]!.regs.set(n, u64(v));
-    });
-    fw.smccc.dispatcher.dispatch(cpus[i]!, 'hvc', 0);
-    return cpus[i]!.getReg(0);
-  };
-  return { machine, cpus, fw, x0 };
-}
-
 describe('installKvmFirmware', () => {
-  it("serves KVM's defaults: PSCI 1.3 over HVC, in KvmSmccc's dispatcher", () => {
-    const { fw, x0 } = vm();
-    expect(fw.conduits).toEqual(['hvc']);
+  it("serves KVM's defaults: PSCI 1.3 over both conduits, in KvmSmccc's dispatcher", () => {
+    const { fw, x0 } = kvmVm();
+    expect(fw.conduits).toEqual(['hvc', 'smc']);
     expect(fw.psci.version).toBe(0x1_0003);
     expect(x0(0, PSCI_0_2_FN_PSCI_VERSION)).toBe(0x1_0003n);
     expect(fw.smccc.dispatcher.nameOf(PSCI_0_2_FN64_CPU_ON)).toBe('CPU_ON_64');
   });
 
   it('exposes KVM_REG_ARM_PSCI_VERSION through ONE_REG with KVM set rules, before and after the VM ran', () => {
-    const { fw, x0, machine } = vm();
+    const { fw, x0, machine } = kvmVm();
     const regs = fw.vcpuRegs(1);
     expect(regs.regList()).toContain(KVM_REG_ARM_PSCI_VERSION);
     expect(regs.getOneReg(KVM_REG_ARM_PSCI_VERSION)).toBe(0x1_0003n);
@@ -57,16 +42,48 @@ describe('installKvmFirmware', () => {
     expect(x0(0, PSCI_1_0_FN_PSCI_FEATURES, PSCI_0_2_FN_PSCI_VERSION)).toBe(u64(-1));
   });
 
+  it('handle_smc: a guest SMC #0 reaches the same firmware as an HVC; a non-zero immediate gets -1 only', () => {
+    const { factory, cpus } = fakeCpuFactory([
+      [
+        { exit: { kind: 'smc', imm: 0 }, x: [BigInt(PSCI_0_2_FN_PSCI_VERSION), 5n, 6n, 7n] },
+        { exit: { kind: 'smc', imm: 1 }, x: [BigInt(PSCI_0_2_FN_PSCI_VERSION), 5n, 6n, 7n] },
+        { exit: { kind: 'hvc', imm: 0 }, x: [BigInt(PSCI_0_2_FN_PSCI_VERSION), 5n, 6n, 7n] },
+      ],
+    ]);
+    const machine = new Machine({ cpuCount: 1, cpuFactory: factory });
+    installKvmFirmware(machine);
+    expect(machine.run({ maxInstructions: 100 }).reason).toBe('maxInstructions');
+    expect(cpus[0]!.after.map((r) => r.slice(0, 4))).toEqual([
+      [0x1_0003n, 0n, 0n, 0n],
+      [u64(-1), 5n, 6n, 7n],
+      [0x1_0003n, 0n, 0n, 0n],
+    ]);
+    expect(cpus[0]!.injected).toEqual([]); // never an UNDEF, as on KVM
+  });
+
+  it('kvm_arm_get_fw_reg reads the version live (kvm_psci_version): a change made through the policy shows', () => {
+    const { fw, x0 } = kvmVm();
+    fw.psci.setVersion(0x1_0001);
+    expect(fw.vcpuRegs(0).getOneReg(KVM_REG_ARM_PSCI_VERSION)).toBe(0x1_0001n);
+    expect(x0(0, PSCI_0_2_FN_PSCI_VERSION)).toBe(0x1_0001n);
+    // A refused SET changes neither the register nor what the guest is served.
+    expect(() => fw.vcpuRegs(1).setOneReg(KVM_REG_ARM_PSCI_VERSION, 0x1_0005n)).toThrow(
+      expect.objectContaining({ code: 'EINVAL' }),
+    );
+    expect(fw.psci.version).toBe(0x1_0001);
+    expect(fw.vcpuRegs(1).getOneReg(KVM_REG_ARM_PSCI_VERSION)).toBe(0x1_0001n);
+  });
+
   it('takes the PSCI options: version, PSCI 0.1 vCPUs, SYSTEM_SUSPEND', () => {
-    expect(vm({ psciVersion: 0x1_0001 }).x0(0, PSCI_0_2_FN_PSCI_VERSION)).toBe(0x1_0001n);
-    const old = vm({ psci02: false });
+    expect(kvmVm({ psciVersion: 0x1_0001 }).x0(0, PSCI_0_2_FN_PSCI_VERSION)).toBe(0x1_0001n);
+    const old = kvmVm({ psci02: false });
     expect(old.fw.vcpuRegs(0).getOneReg(KVM_REG_ARM_PSCI_VERSION)).toBe(1n);
     expect(() => old.fw.vcpuRegs(0).setOneReg(KVM_REG_ARM_PSCI_VERSION, 2n)).toThrow(/needs vCPUs with/);
-    expect(vm({ systemSuspend: true }).x0(0, PSCI_1_0_FN_PSCI_FEATURES, PSCI_1_0_FN64_SYSTEM_SUSPEND)).toBe(0n);
+    expect(kvmVm({ systemSuspend: true }).x0(0, PSCI_1_0_FN_PSCI_FEATURES, PSCI_1_0_FN64_SYSTEM_SUSPEND)).toBe(0n);
   });
 
   it('the SMCCC filter sees PSCI calls first: DENY answers NOT_SUPPORTED, FWD_TO_USER exits to the VMM', () => {
-    const { fw, x0, machine, cpus } = vm();
+    const { fw, x0, machine, cpus } = kvmVm();
     fw.smccc.setFilter(PSCI_0_2_FN_CPU_ON, 1, 'DENY');
     fw.smccc.setFilter(PSCI_0_2_FN64_CPU_ON, 1, 'FWD_TO_USER');
     expect(x0(0, PSCI_0_2_FN_CPU_ON, 1, 0, 0)).toBe(u64(-1));
@@ -81,7 +98,7 @@ describe('installKvmFirmware', () => {
   });
 
   it('leaves the other services in place (TRNG bitmap register next to the PSCI version)', () => {
-    const { fw } = vm();
+    const { fw } = kvmVm();
     expect(fw.smccc.fwRegs.ids()).toEqual(expect.arrayContaining([KVM_REG_ARM_PSCI_VERSION, KVM_REG_ARM_STD_BMAP]));
   });
 

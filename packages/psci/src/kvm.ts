@@ -8,6 +8,13 @@
  *   VPsci (vpsci.ts)          KVM's PSCI, its rows in the same dispatcher and its
  *                             KVM_REG_ARM_PSCI_VERSION in the same register table
  *
+ * Conduits: KVM serves both. An HVC reaches kvm_smccc_call_handler through handle_hvc; every guest
+ * SMC traps to KVM too (HCR_EL2.TSC is part of HCR_GUEST_FLAGS) and handle_smc serves it — SMC
+ * #0 like an HVC, a non-zero immediate with -1 (linux arch/arm64/kvm/handle_exit.c). No KVM
+ * answers a guest SMC with UNDEF, so both conduits are attached unless `conduit` narrows them
+ * (for a configuration that is not KVM's); the DTB's /psci `method` only tells the guest which
+ * one PSCI expects.
+ *
  * The VMM-side knobs KVM has, and their names here:
  *   KVM_ARM_VCPU_PSCI_0_2 feature      psci02 (default true)
  *   KVM_SET_ONE_REG(PSCI_VERSION)       psciVersion, or vcpuRegs(i).setOneReg later
@@ -23,7 +30,7 @@ import { KvmSmccc } from '@hvlab/smccc';
 import { VPsci } from './vpsci.js';
 
 export interface KvmFirmwareOptions extends Omit<KvmSmcccOptions, 'conduits'> {
-  /** The conduit(s) the guest calls firmware through (default 'hvc', as KVM's /psci method). */
+  /** The conduit(s) that reach the firmware (default both, as on KVM: see the top of this file). */
   readonly conduit?: Conduit | readonly Conduit[];
   /** The vCPUs have KVM_ARM_VCPU_PSCI_0_2 (default true; false = PSCI 0.1). */
   readonly psci02?: boolean;
@@ -42,7 +49,7 @@ export interface KvmFirmware {
 }
 
 export function installKvmFirmware(machine: Machine, opts: KvmFirmwareOptions = {}): KvmFirmware {
-  const conduit = opts.conduit ?? 'hvc';
+  const conduit = opts.conduit ?? (['hvc', 'smc'] as const);
   const conduits: readonly Conduit[] = typeof conduit === 'string' ? [conduit] : [...conduit];
   if (conduits.length === 0 || conduits.some((c) => c !== 'hvc' && c !== 'smc'))
     throw new HvlabError('EINVAL', `firmware conduit must be 'hvc' or 'smc', got ${JSON.stringify(opts.conduit)}`);

@@ -65,12 +65,13 @@ describe('installPsci', () => {
   });
 
   it('rejects a bad conduit or dispatcher before touching the machine', () => {
-    const { machine } = machineWith([[]]);
+    const { machine, cpus } = machineWith([[hvc(BigInt(PSCI_0_2_FN_PSCI_VERSION))]]);
     expect(() => installPsci(machine, { conduit: 'svc' as 'hvc' })).toThrow(HvlabError);
     expect(() => installPsci(machine, { conduit: [] })).toThrow(/conduit/);
     expect(() => installPsci(machine, { conduit: 'hvc', smccc: {} as SmcccDispatcher })).toThrow(/SmcccDispatcher/);
-    // Nothing was attached: HVC still UNDEFs.
+    // Nothing was attached: the guest's HVC still reaches no firmware and UNDEFs.
     expect(machine.run({ maxInstructions: 10 }).reason).toBe('maxInstructions');
+    expect(cpus[0]!.injected).toEqual([{ kind: 'undef' }]);
   });
 
   it('reads vCPU power states from the machine', () => {

@@ -5,8 +5,8 @@
  * guest's would, and the host side (host_test_*) uses the VMM API (vcpuRegs = KVM_GET_ONE_REG,
  * Machine.powerOff/powerOn = KVM_SET_MP_STATE STOPPED/RUNNABLE, RunResult = kvm_run exit).
  */
-import { type Cpu, type CpuConfig, KvmCoreReg, kvmSysRegId, Machine, type RunResult, SysReg } from '@hvlab/core';
-import { FakeCpu } from '@hvlab/core/testing';
+import { KvmCoreReg, kvmSysRegId, type Machine, type RunResult, SysReg } from '@hvlab/core';
+import type { FakeCpu } from '@hvlab/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   MPIDR_HWID_BITMASK,
@@ -21,10 +21,10 @@ import {
   PSCI_1_3_FN64_SYSTEM_OFF2,
   PSCI_1_3_OFF_TYPE_HIBERNATE_OFF,
   PSCI_RET_INTERNAL_FAILURE,
-  PSCI_RET_INVALID_PARAMETERS,
+  PSCI_RET_INVALID_PARAMS,
   psciVersion,
 } from './ids.js';
-import { installKvmFirmware } from './kvm.js';
+import { kvmVm } from './testing/vm.js';
 import {
   KVM_CAP_ARM_SYSTEM_SUSPEND,
   KVM_REG_ARM_PSCI_VERSION,
@@ -37,16 +37,7 @@ const s64 = (x: bigint) => BigInt.asIntN(64, x);
 
 /** setup_vm: two vCPUs with KVM_ARM_VCPU_PSCI_0_2, the VMM's firmware installed. */
 function setupVm() {
-  const cpus: FakeCpu[] = [];
-  const machine = new Machine({
-    cpuCount: 2,
-    cpuFactory: (cfg: CpuConfig): Cpu => {
-      const c = new FakeCpu(cfg);
-      cpus.push(c);
-      return c;
-    },
-  });
-  const fw = installKvmFirmware(machine, { psci02: true });
+  const { machine, fw, cpus } = kvmVm({ psci02: true }, 2);
   return { machine, fw, source: cpus[0]!, target: cpus[1]! };
 }
 
@@ -163,11 +154,11 @@ describe('host_test_system_off2 / guest_test_system_off2', () => {
       return s64(r.res[0]!);
     };
     // With non-zero 'cookie' field, it should fail.
-    expect(off2(hib, 1n)).toBe(BigInt(PSCI_RET_INVALID_PARAMETERS));
+    expect(off2(hib, 1n)).toBe(BigInt(PSCI_RET_INVALID_PARAMS));
     // KVM preloads INTERNAL_FAILURE for a VMM that resumes the vCPU.
     expect(off2(hib, 0n)).toBe(BigInt(PSCI_RET_INTERNAL_FAILURE));
     // Revision F.b: zero is an alias for HIBERNATE_OFF.
-    expect(off2(0n, 1n)).toBe(BigInt(PSCI_RET_INVALID_PARAMETERS));
+    expect(off2(0n, 1n)).toBe(BigInt(PSCI_RET_INVALID_PARAMS));
     expect(off2(0n, 0n)).toBe(BigInt(PSCI_RET_INTERNAL_FAILURE));
     // GUEST_DONE: the guest exits cleanly; two shutdown events were seen.
     expect(machine.run({ maxInstructions: machine.stats.retired + 64 }).reason).toBe('maxInstructions');

@@ -58,7 +58,7 @@
  */
 import type { Cpu, Machine } from '@hvlab/core';
 import { CoreReg, HvlabError } from '@hvlab/core';
-import type { FirmwareRegisterDef, SmcccCall, SmcccFunction, SmcccService } from '@hvlab/smccc';
+import type { LiveFirmwareRegisterDef, SmcccCall, SmcccFunction, SmcccService } from '@hvlab/smccc';
 import { KVM_REG_ARM_PSCI_VERSION, SMCCC_VERSION } from '@hvlab/smccc';
 import {
   formatPsciVersion,
@@ -90,7 +90,7 @@ import {
   PSCI_1_3_OFF_TYPE_HIBERNATE_OFF,
   PSCI_RET_ALREADY_ON,
   PSCI_RET_INTERNAL_FAILURE,
-  PSCI_RET_INVALID_PARAMETERS,
+  PSCI_RET_INVALID_PARAMS,
   PSCI_RET_NAMES,
   PSCI_RET_NOT_SUPPORTED,
   PSCI_RET_SUCCESS,
@@ -209,15 +209,16 @@ export class VPsci {
   }
 
   /**
-   * The KVM_REG_ARM_PSCI_VERSION definition for @hvlab/smccc's FirmwareRegisters.define: reset
-   * value = the version now, validate = KVM's set rules. The value set is the version this
-   * policy serves from then on (validate applies it: the table stores what validate returns).
+   * The KVM_REG_ARM_PSCI_VERSION definition for @hvlab/smccc's FirmwareRegisters.define: a live
+   * register, read from this policy whenever it is read (kvm_arm_get_fw_reg calls
+   * kvm_psci_version()), so GET_ONE_REG and PSCI_VERSION always agree, also after setVersion();
+   * validate = KVM's set rules, applying the version (kvm_arm_set_fw_reg).
    */
-  versionRegister(): FirmwareRegisterDef {
+  versionRegister(): LiveFirmwareRegisterDef {
     return {
       id: KVM_REG_ARM_PSCI_VERSION,
       name: 'KVM_REG_ARM_PSCI_VERSION',
-      reset: BigInt(this.current),
+      get: () => BigInt(this.current),
       validate: (value) => {
         this.setVersion(value);
         return value;
@@ -328,11 +329,11 @@ export class VPsci {
 
   /** kvm_psci_vcpu_on. */
   private vcpuOn(caller: Cpu, mpidr: bigint, entry: bigint, contextId: bigint): number {
-    if ((mpidr & ~MPIDR_HWID_BITMASK) !== 0n) return PSCI_RET_INVALID_PARAMETERS;
+    if ((mpidr & ~MPIDR_HWID_BITMASK) !== 0n) return PSCI_RET_INVALID_PARAMS;
     const target = this.power.indexOf(mpidr);
-    if (target < 0) return PSCI_RET_INVALID_PARAMETERS;
+    if (target < 0) return PSCI_RET_INVALID_PARAMS;
     if (!this.power.isOff(target))
-      return this.current === PSCI_VERSION_0_1 ? PSCI_RET_INVALID_PARAMETERS : PSCI_RET_ALREADY_ON;
+      return this.current === PSCI_VERSION_0_1 ? PSCI_RET_INVALID_PARAMS : PSCI_RET_ALREADY_ON;
     this.power.cpuOn(caller, target, entry, contextId, { pending: false });
     return PSCI_RET_SUCCESS;
   }
@@ -341,10 +342,10 @@ export class VPsci {
   private readonly affinityInfo = (c: SmcccCall): number => {
     const affinity = c.args[0]!;
     const level = c.args[1]!;
-    if ((affinity & ~MPIDR_HWID_BITMASK) !== 0n || level > 3n) return PSCI_RET_INVALID_PARAMETERS;
+    if ((affinity & ~MPIDR_HWID_BITMASK) !== 0n || level > 3n) return PSCI_RET_INVALID_PARAMS;
     const mask = MPIDR_HWID_BITMASK & ~((1n << (level * 8n)) - 1n);
     const matching = this.power.matching(affinity & mask, mask);
-    if (matching.length === 0) return PSCI_RET_INVALID_PARAMETERS;
+    if (matching.length === 0) return PSCI_RET_INVALID_PARAMS;
     return matching.some((i) => !this.power.isOff(i)) ? PSCI_0_2_AFFINITY_LEVEL_ON : PSCI_0_2_AFFINITY_LEVEL_OFF;
   };
 
@@ -365,13 +366,13 @@ export class VPsci {
       this.power.systemEvent(c.cpu.index, 'reset', 'PSCI SYSTEM_RESET2', [KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2]);
       return [BigInt.asUintN(64, BigInt(PSCI_RET_INTERNAL_FAILURE)), c.args[0]!, c.args[1]!, c.args[2]!];
     }
-    return PSCI_RET_INVALID_PARAMETERS;
+    return PSCI_RET_INVALID_PARAMS;
   };
 
   private readonly systemOff2 = (c: SmcccCall): number => {
     const type = c.args[0]! & LOW32;
     if ((type !== 0n && type !== BigInt(PSCI_1_3_OFF_TYPE_HIBERNATE_OFF)) || c.args[1] !== 0n)
-      return PSCI_RET_INVALID_PARAMETERS;
+      return PSCI_RET_INVALID_PARAMS;
     this.power.systemEvent(c.cpu.index, 'shutdown', 'PSCI SYSTEM_OFF2', [KVM_SYSTEM_EVENT_SHUTDOWN_FLAG_PSCI_OFF2]);
     return PSCI_RET_INTERNAL_FAILURE;
   };

@@ -7,6 +7,7 @@
  * KvmSmccc); SOC_ID and FEATURE_AVAILABILITY are listed for naming only (KVM does not implement
  * them: unknown IDs, NOT_SUPPORTED).
  */
+import { HvlabError } from '@hvlab/core';
 import type { SmcccDispatcher, SmcccFunction, SmcccService } from './dispatch.js';
 import { SMCCC_STATUS_NAMES } from './status.js';
 
@@ -22,12 +23,21 @@ export const SMCCC_ARCH_WORKAROUND_1 = 0x8000_8000;
 export const SMCCC_ARCH_WORKAROUND_2 = 0x8000_7fff;
 /** Spectre-BHB (CVE-2022-23960). */
 export const SMCCC_ARCH_WORKAROUND_3 = 0x8000_3fff;
-/** CVE-2024-7881 (TF-A). */
+/**
+ * CVE-2024-7881 (TF-A). Named only: the mainline KVM read (hypercalls.c, kvm_arm_fw_reg_ids)
+ * has no WORKAROUND_4 (linux-next carried one), so KVM's answer here is the unknown-ID one.
+ */
 export const SMCCC_ARCH_WORKAROUND_4 = 0x8000_0004;
 
-/** Per-service query function numbers (any OEN other than 0; DEN0028 section 6.2). */
+/**
+ * Per-service query function numbers (any OEN other than 0; DEN0028 section 6.2 "Call Count",
+ * "Call UID", "Revision"). Linux names only the UID query: ARM_SMCCC_FUNC_QUERY_CALL_UID
+ * (include/linux/arm-smccc.h); TF-A names the standard service's as STD_SVC_CALL_COUNT,
+ * STD_SVC_UID, STD_SVC_VERSION (include/services/std_svc.h).
+ */
+export const ARM_SMCCC_FUNC_QUERY_CALL_UID = 0xff01;
 export const SMCCC_CALL_COUNT_FN = 0xff00;
-export const SMCCC_CALL_UID_FN = 0xff01;
+export const SMCCC_CALL_UID_FN = ARM_SMCCC_FUNC_QUERY_CALL_UID;
 export const SMCCC_REVISION_FN = 0xff03;
 
 /** Version encoding (DEN0028 7.2): bit 31 zero, bits 30:16 major, bits 15:0 minor. */
@@ -40,7 +50,7 @@ export function smcccVersion(major: number, minor: number): number {
     minor < 0 ||
     minor > 0xffff
   )
-    throw new RangeError(`bad SMCCC version ${major}.${minor}`);
+    throw new HvlabError('EINVAL', `bad SMCCC version ${major}.${minor}`);
   return major * 0x10000 + minor;
 }
 

@@ -32,6 +32,11 @@
  *   SMCCC_ARCH_FEATURES(an Arm arch call that   NOT_SUPPORTED         SUCCESS
  *     has no discovery answer of its own,
  *     e.g. SMCCC_VERSION, ARCH_FEATURES)
+ *
+ * Both profiles answer SMCCC_VERSION with 1.1. That is KVM's answer; for 'tf-a' it is a
+ * deliberate deviation (TF-A reports 1.2 in v2.x and 1.5 at HEAD, include/lib/smccc.h
+ * SMCCC_MINOR_VERSION): the profile implements SMCCC 1.1's register rules and none of the
+ * 1.2+ calls (SOC_ID, FEATURE_AVAILABILITY), so it does not claim a version whose calls it lacks.
  */
 import type { Cpu, Machine } from '@hvlab/core';
 import { HvlabError } from '@hvlab/core';

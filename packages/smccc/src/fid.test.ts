@@ -100,7 +100,8 @@ describe('function IDs', () => {
     expect(ownerName(20)).toBe('Reserved for future use');
     expect(ownerName(49)).toBe('Trusted Application Calls');
     expect(ownerName(63)).toBe('Trusted OS Calls');
-    expect(() => ownerName(64)).toThrow(RangeError);
+    expect(() => ownerName(64)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
+    expect(() => ownerName(1.5)).toThrow(expect.objectContaining({ code: 'EINVAL' }));
   });
 
   it('formats IDs as the specs print them', () => {

@@ -68,10 +68,10 @@ export const OWNER_RANGES: readonly { readonly start: number; readonly end: numb
   { start: OEN_TOS_START, end: OEN_TOS_END, name: 'Trusted OS Calls' },
 ];
 
-/** Name of the owner range an OEN belongs to. Throws RangeError outside 0..63. */
+/** Name of the owner range an OEN belongs to. Throws HvlabError EINVAL outside 0..63. */
 export function ownerName(oen: number): string {
   const r = OWNER_RANGES.find((o) => oen >= o.start && oen <= o.end);
-  if (!r || !Number.isInteger(oen)) throw new RangeError(`no SMCCC owner ${oen}`);
+  if (!r || !Number.isInteger(oen)) throw new HvlabError('EINVAL', `no SMCCC owner ${oen}`);
   return r.name;
 }
 

@@ -1,4 +1,3 @@
-import { HvlabError } from '@hvlab/core';
 import { describe, expect, it } from 'vitest';
 import { SMCCC_VERSION } from './arch.js';
 import {
@@ -11,18 +10,8 @@ import {
 } from './filter.js';
 import { KVM_REG_ARM_STD_BMAP } from './fwregs.js';
 import { ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_VER_FUNC_ID } from './kvm-vendor.js';
-import { junk, ONES, testVm } from './testing/vm.js';
+import { errnoOf, junk, ONES, testVm } from './testing/vm.js';
 import { ARM_SMCCC_TRNG_RND64, ARM_SMCCC_TRNG_VERSION } from './trng.js';
-
-const errno = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HvlabError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 
 describe('SmcccFilter rules (KVM_ARM_VM_SMCCC_FILTER)', () => {
   it('has the uapi action values', () => {
@@ -33,27 +22,27 @@ describe('SmcccFilter rules (KVM_ARM_VM_SMCCC_FILTER)', () => {
   it('checks pad, then range and action (EINVAL), then hasRun (EBUSY), then overlap (EEXIST)', () => {
     const vm = { hasRun: false };
     const f = new SmcccFilter(vm);
-    expect(errno(() => f.set(0x8400_0000, 1, 'DENY', [0, 0, 1]))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8400_0000, 1, 'DENY', new Array(16).fill(0)))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8400_0000, 0, 'DENY'))).toBe('EINVAL');
-    expect(errno(() => f.set(0xffff_ffff, 2, 'DENY'))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8400_0000, 1, 3))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8400_0000, 1, -1))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8400_0000, 1, 'ALLOW' as 'DENY'))).toBe('EINVAL');
-    expect(errno(() => f.set(-1, 1, 'DENY'))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8400_0000, 1.5, 'DENY'))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8000_0000, 1, 'DENY'))).toBe('EEXIST'); // reserved, even before configuration
+    expect(errnoOf(() => f.set(0x8400_0000, 1, 'DENY', [0, 0, 1]))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8400_0000, 1, 'DENY', new Array(16).fill(0)))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8400_0000, 0, 'DENY'))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0xffff_ffff, 2, 'DENY'))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8400_0000, 1, 3))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8400_0000, 1, -1))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8400_0000, 1, 'ALLOW' as 'DENY'))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(-1, 1, 'DENY'))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8400_0000, 1.5, 'DENY'))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8000_0000, 1, 'DENY'))).toBe('EEXIST'); // reserved, even before configuration
     expect(f.configured).toBe(false);
     f.set(0x8400_0000, 0x20, KVM_SMCCC_FILTER_DENY, new Array(15).fill(0));
-    expect(errno(() => f.set(0x8400_001f, 2, 'HANDLE'))).toBe('EEXIST');
-    expect(errno(() => f.set(0x83ff_ffff, 2, 'HANDLE'))).toBe('EEXIST');
+    expect(errnoOf(() => f.set(0x8400_001f, 2, 'HANDLE'))).toBe('EEXIST');
+    expect(errnoOf(() => f.set(0x83ff_ffff, 2, 'HANDLE'))).toBe('EEXIST');
     f.set(0x8400_0020, 1, 'FWD_TO_USER');
     f.set(0xffff_ffff, 1, 'HANDLE');
     vm.hasRun = true;
     // EINVAL is checked before EBUSY, EBUSY before EEXIST.
-    expect(errno(() => f.set(0x8600_0000, 0, 'DENY'))).toBe('EINVAL');
-    expect(errno(() => f.set(0x8400_0000, 1, 'DENY'))).toBe('EBUSY');
-    expect(errno(() => f.set(0x8600_0000, 1, 'DENY'))).toBe('EBUSY');
+    expect(errnoOf(() => f.set(0x8600_0000, 0, 'DENY'))).toBe('EINVAL');
+    expect(errnoOf(() => f.set(0x8400_0000, 1, 'DENY'))).toBe('EBUSY');
+    expect(errnoOf(() => f.set(0x8600_0000, 1, 'DENY'))).toBe('EBUSY');
     expect(f.ranges()).toEqual([
       ...SMCCC_FILTER_RESERVED_RANGES.slice(0, 1),
       { base: 0x8400_0000, end: 0x8400_001f, action: 'DENY', reserved: false },
@@ -61,6 +50,20 @@ describe('SmcccFilter rules (KVM_ARM_VM_SMCCC_FILTER)', () => {
       ...SMCCC_FILTER_RESERVED_RANGES.slice(1),
       { base: 0xffff_ffff, end: 0xffff_ffff, action: 'HANDLE', reserved: false },
     ]);
+  });
+
+  it('kvm_smccc_set_filter: the range end is u32 arithmetic, so 0 functions at base 0 is the whole space (EEXIST)', () => {
+    // end = start + nr_functions - 1 wraps to 0xFFFFFFFF: not below start, so not EINVAL; the
+    // insertion of [0, 0xFFFFFFFF] then overlaps the reserved Arm ranges.
+    const vm = { hasRun: false };
+    const f = new SmcccFilter(vm);
+    expect(errnoOf(() => f.set(0, 0, 'DENY'))).toBe('EEXIST');
+    expect(errnoOf(() => f.set(1, 0, 'DENY'))).toBe('EINVAL'); // end = 0 < start
+    expect(errnoOf(() => f.set(0, 0, 3))).toBe('EINVAL'); // the action is checked with the range
+    vm.hasRun = true;
+    expect(errnoOf(() => f.set(0, 0, 'DENY'))).toBe('EBUSY');
+    expect(f.configured).toBe(false);
+    expect(f.ranges()).toEqual([]);
   });
 
   it('looks up the action of the range holding an ID, HANDLE elsewhere', () => {
@@ -119,9 +122,9 @@ describe('the filter in front of the services', () => {
 
   it('cannot intercept the Arm Architecture calls', () => {
     const vm = testVm();
-    expect(errno(() => vm.kvm.setFilter(SMCCC_VERSION, 1, 'FWD_TO_USER'))).toBe('EEXIST');
-    expect(errno(() => vm.kvm.setFilter(0x7fff_ffff, 2, 'DENY'))).toBe('EEXIST');
-    expect(errno(() => vm.kvm.setFilter(0xc000_ffff, 1, 'DENY'))).toBe('EEXIST');
+    expect(errnoOf(() => vm.kvm.setFilter(SMCCC_VERSION, 1, 'FWD_TO_USER'))).toBe('EEXIST');
+    expect(errnoOf(() => vm.kvm.setFilter(0x7fff_ffff, 2, 'DENY'))).toBe('EEXIST');
+    expect(errnoOf(() => vm.kvm.setFilter(0xc000_ffff, 1, 'DENY'))).toBe('EEXIST');
     vm.kvm.setFilter(0x7fff_ffff, 1, 'DENY');
     vm.kvm.setFilter(0x8001_0000, 1, 'DENY');
     expect(vm.call([SMCCC_VERSION])[0]).toBe(0x1_0001n);
@@ -130,7 +133,7 @@ describe('the filter in front of the services', () => {
   it('is fixed once the VM ran (EBUSY)', () => {
     const vm = testVm();
     vm.runOnce();
-    expect(errno(() => vm.kvm.setFilter(ARM_SMCCC_TRNG_VERSION, 1, 'DENY'))).toBe('EBUSY');
+    expect(errnoOf(() => vm.kvm.setFilter(ARM_SMCCC_TRNG_VERSION, 1, 'DENY'))).toBe('EBUSY');
     expect(vm.kvm.filter.configured).toBe(false);
   });
 });

@@ -13,13 +13,15 @@
  *
  * set() checks, in KVM's order, each failure leaving the filter unchanged:
  *   1. pad not all zero                                          -> EINVAL
- *   2. nr_functions 0, or base + nr_functions - 1 past 0xFFFFFFFF,
- *      or action >= 3                                            -> EINVAL
+ *   2. end = base + nr_functions - 1 in u32 arithmetic (it wraps)
+ *      is below base, or action >= 3                             -> EINVAL
  *   3. a vCPU of the VM has run (kvm_vm_has_ran_once)            -> EBUSY
  *   4. overlap with a configured range, or with the Arm Architecture
  *      ranges 0x80000000-0x8000FFFF and 0xC0000000-0xC000FFFF     -> EEXIST
- * (Step 2 as the KVM selftest smccc_filter.c test_invalid_nr_functions requires: a zero count
- * is EINVAL also at base 0, where the u32 arithmetic of hypercalls.c would not wrap.)
+ * Step 2 is kvm_smccc_set_filter's `u32 start, end; if (end < start || ...)`, so a zero count is
+ * EINVAL at every base but 0, where `end` wraps to 0xFFFFFFFF: KVM then tries to insert the
+ * whole space [0, 0xFFFFFFFF], which overlaps the reserved ranges (EEXIST; EBUSY once the VM
+ * ran). The selftest smccc_filter.c test_invalid_nr_functions only tries a non-zero base.
  *
  * The Arm Architecture ranges: KVM inserts them with action HANDLE on the first configuration,
  * so that no VMM can intercept SMCCC_VERSION, ARCH_FEATURES or the Spectre workarounds (and
@@ -83,10 +85,14 @@ export class SmcccFilter {
     }
     if (!isU32(base)) throw new HvlabError('EINVAL', `filter base ${String(base)} is not a u32`);
     if (!isU32(nrFunctions)) throw new HvlabError('EINVAL', `filter nr_functions ${String(nrFunctions)} is not a u32`);
-    if (nrFunctions === 0) throw new HvlabError('EINVAL', 'a filter range of 0 functions');
-    const end = base + nrFunctions - 1;
-    if (end > 0xffff_ffff)
-      throw new HvlabError('EINVAL', `filter range ${fidHex(base)} + ${nrFunctions} runs past 0xFFFFFFFF`);
+    const end = (base + nrFunctions - 1) >>> 0; // u32 end = start + filter.nr_functions - 1
+    if (end < base)
+      throw new HvlabError(
+        'EINVAL',
+        nrFunctions === 0
+          ? 'a filter range of 0 functions'
+          : `filter range ${fidHex(base)} + ${nrFunctions} runs past 0xFFFFFFFF`,
+      );
     const act = typeof action === 'number' ? ACTIONS[action] : ACTIONS.includes(action) ? action : undefined;
     if (act === undefined) throw new HvlabError('EINVAL', `unknown SMCCC filter action ${String(action)}`);
     if (this.vm.hasRun) throw new HvlabError('EBUSY', 'the SMCCC filter is fixed once a vCPU has run');

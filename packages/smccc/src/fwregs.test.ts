@@ -14,16 +14,7 @@ import {
   KVM_REG_ARM_VENDOR_HYP_BMAP,
   KVM_REG_ARM_VENDOR_HYP_BMAP_2,
 } from './fwregs.js';
-
-const errno = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HvlabError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
+import { errnoOf } from './testing/vm.js';
 
 function vm(hasRun = false) {
   const state = { hasRun };
@@ -68,19 +59,19 @@ describe('FirmwareRegisters', () => {
     const { regs } = vm();
     const u32 = (KVM_REG_ARM_STD_BMAP & ~KVM_REG_SIZE_U64) | KVM_REG_SIZE_U32;
     for (const id of [KVM_REG_ARM_PSCI_VERSION, kvmFwFeat(9), u32, 0n]) {
-      expect(errno(() => regs.get(id))).toBe('ENOENT');
-      expect(errno(() => regs.set(id, 0n))).toBe('ENOENT');
+      expect(errnoOf(() => regs.get(id))).toBe('ENOENT');
+      expect(errnoOf(() => regs.set(id, 0n))).toBe('ENOENT');
     }
   });
 
   it('rejects bits outside the known set with EINVAL, before and after the VM ran', () => {
     const { state, regs } = vm();
-    expect(errno(() => regs.set(KVM_REG_ARM_STD_BMAP, 2n))).toBe('EINVAL');
-    expect(errno(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP, 4n))).toBe('EINVAL');
-    expect(errno(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP_2, 1n << 63n))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_STD_BMAP, 2n))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP, 4n))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP_2, 1n << 63n))).toBe('EINVAL');
     state.hasRun = true;
     // EINVAL is checked first: even the current value plus an unknown bit is EINVAL, not EBUSY.
-    expect(errno(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP, 7n))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP, 7n))).toBe('EINVAL');
     expect(regs.get(KVM_REG_ARM_VENDOR_HYP_BMAP)).toBe(3n);
   });
 
@@ -91,8 +82,8 @@ describe('FirmwareRegisters', () => {
     expect(regs.get(KVM_REG_ARM_VENDOR_HYP_BMAP)).toBe(2n);
     expect(regs.get(KVM_REG_ARM_VENDOR_HYP_BMAP_2)).toBe(3n);
     state.hasRun = true;
-    expect(errno(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP, 3n))).toBe('EBUSY');
-    expect(errno(() => regs.set(KVM_REG_ARM_STD_BMAP, 0n))).toBe('EBUSY');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP, 3n))).toBe('EBUSY');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_STD_BMAP, 0n))).toBe('EBUSY');
     regs.set(KVM_REG_ARM_VENDOR_HYP_BMAP, 2n); // a migration restore writes the same value
     regs.set(KVM_REG_ARM_STD_BMAP, 1n);
     expect(regs.get(KVM_REG_ARM_VENDOR_HYP_BMAP)).toBe(2n);
@@ -101,9 +92,9 @@ describe('FirmwareRegisters', () => {
 
   it('rejects values that are not u64 (EINVAL) and leaves the register as it was', () => {
     const { regs } = vm();
-    expect(errno(() => regs.set(KVM_REG_ARM_STD_BMAP, -1n))).toBe('EINVAL');
-    expect(errno(() => regs.set(KVM_REG_ARM_STD_BMAP, 1n << 64n))).toBe('EINVAL');
-    expect(errno(() => regs.set(KVM_REG_ARM_STD_BMAP, 1 as unknown as bigint))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_STD_BMAP, -1n))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_STD_BMAP, 1n << 64n))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_STD_BMAP, 1 as unknown as bigint))).toBe('EINVAL');
     expect(regs.get(KVM_REG_ARM_STD_BMAP)).toBe(1n);
   });
 
@@ -120,14 +111,57 @@ describe('FirmwareRegisters', () => {
     regs.set(KVM_REG_ARM_PSCI_VERSION, 0x1_0000n);
     expect(regs.get(KVM_REG_ARM_PSCI_VERSION)).toBe(0x1_0000n);
     const ok = { id: kvmFwFeat(7), name: 'X', reset: 0n, validate: (v: bigint) => v };
-    expect(errno(() => regs.define({ ...ok, id: KVM_REG_ARM_STD_BMAP }))).toBe('EEXIST');
-    expect(errno(() => regs.define({ ...ok, id: 0x6030_0000_0010_0000n }))).toBe('EINVAL');
-    expect(errno(() => regs.define({ ...ok, id: (ok.id & ~KVM_REG_SIZE_U64) | KVM_REG_SIZE_U32 }))).toBe('EINVAL');
-    expect(errno(() => regs.define({ ...ok, name: '' }))).toBe('EINVAL');
-    expect(errno(() => regs.define({ ...ok, reset: -1n }))).toBe('EINVAL');
-    expect(errno(() => regs.define({ ...ok, validate: undefined as unknown as (v: bigint) => bigint }))).toBe('EINVAL');
+    expect(errnoOf(() => regs.define({ ...ok, id: KVM_REG_ARM_STD_BMAP }))).toBe('EEXIST');
+    expect(errnoOf(() => regs.define({ ...ok, id: 0x6030_0000_0010_0000n }))).toBe('EINVAL');
+    expect(errnoOf(() => regs.define({ ...ok, id: (ok.id & ~KVM_REG_SIZE_U64) | KVM_REG_SIZE_U32 }))).toBe('EINVAL');
+    expect(errnoOf(() => regs.define({ ...ok, name: '' }))).toBe('EINVAL');
+    expect(errnoOf(() => regs.define({ ...ok, reset: -1n }))).toBe('EINVAL');
+    expect(errnoOf(() => regs.define({ ...ok, validate: undefined as unknown as (v: bigint) => bigint }))).toBe(
+      'EINVAL',
+    );
     expect(regs.has(ok.id)).toBe(false);
     expect(() => bitmapRegister(ok.id, 'B', 1n, 2n)).toThrow(/unknown bits/);
+  });
+
+  it('kvm_arm_get_fw_reg: a live register is read from its owner every time, and stores nothing', () => {
+    const { state, regs } = vm();
+    let version = 0x1_0003n;
+    const seen: bigint[] = [];
+    regs.define({
+      id: KVM_REG_ARM_PSCI_VERSION,
+      name: 'KVM_REG_ARM_PSCI_VERSION',
+      get: () => version,
+      validate: (v, ctx) => {
+        seen.push(ctx.current);
+        if (v > 0x1_0003n) throw new HvlabError('EINVAL', 'no such version');
+        version = v; // the owner applies it
+        return v;
+      },
+    });
+    expect(regs.get(KVM_REG_ARM_PSCI_VERSION)).toBe(0x1_0003n);
+    version = 0x1_0001n; // the owner changed it without SET_ONE_REG
+    expect(regs.get(KVM_REG_ARM_PSCI_VERSION)).toBe(0x1_0001n);
+    state.hasRun = true;
+    regs.set(KVM_REG_ARM_PSCI_VERSION, 2n);
+    expect(seen).toEqual([0x1_0001n]); // validate saw the live value as `current`
+    expect(regs.get(KVM_REG_ARM_PSCI_VERSION)).toBe(2n);
+    expect(errnoOf(() => regs.set(KVM_REG_ARM_PSCI_VERSION, 0x1_0004n))).toBe('EINVAL');
+    expect(regs.get(KVM_REG_ARM_PSCI_VERSION)).toBe(2n);
+    // A definition is stored (reset) or live (get), never both or neither.
+    const both = { id: kvmFwFeat(6), name: 'BOTH', reset: 0n, get: () => 0n, validate: (v: bigint) => v };
+    expect(errnoOf(() => regs.define(both as unknown as Parameters<typeof regs.define>[0]))).toBe('EINVAL');
+    const neither = { id: kvmFwFeat(6), name: 'NEITHER', validate: (v: bigint) => v };
+    expect(errnoOf(() => regs.define(neither as unknown as Parameters<typeof regs.define>[0]))).toBe('EINVAL');
+    expect(regs.has(kvmFwFeat(6))).toBe(false);
+  });
+
+  it('reports host bugs in a definition as HvlabError EINVAL, changing nothing', () => {
+    const { regs } = vm();
+    regs.define({ id: kvmFwFeat(4), name: 'BAD_RULE', reset: 1n, validate: () => -1n });
+    expect(errnoOf(() => regs.set(kvmFwFeat(4), 0n))).toBe('EINVAL');
+    expect(regs.get(kvmFwFeat(4))).toBe(1n);
+    regs.define({ id: kvmFwFeat(5), name: 'BAD_GET', get: () => 1n << 64n, validate: (v) => v });
+    expect(errnoOf(() => regs.get(kvmFwFeat(5)))).toBe('EINVAL');
   });
 
   it('never stores a value a validate rule rejected', () => {
@@ -141,7 +175,7 @@ describe('FirmwareRegisters', () => {
         return v;
       },
     });
-    expect(errno(() => regs.set(kvmFwFeat(8), 10n))).toBe('EINVAL');
+    expect(errnoOf(() => regs.set(kvmFwFeat(8), 10n))).toBe('EINVAL');
     expect(regs.get(kvmFwFeat(8))).toBe(5n);
   });
 });

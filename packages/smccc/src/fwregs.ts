@@ -9,12 +9,20 @@
  * value and a validate() rule. The view is per vCPU in KVM but the state is per VM, so one
  * table serves every vCPU.
  *
+ * Two kinds of register:
+ *   stored   the table holds the value (the bitmaps: kvm->arch.smccc_feat), starting at `reset`;
+ *   live     the value lives elsewhere and is read when asked, as KVM reads it: `get()` (the
+ *            PSCI version is the policy's, kvm_psci_version(); a workaround level is the host's,
+ *            get_kernel_wa_level()). The table stores nothing for it, so the register can never
+ *            disagree with what the guest is served.
+ *
  * Rules common to every register (KVM):
- *   get(id)       unknown ID -> ENOENT; otherwise the stored value (never refused).
+ *   get(id)       unknown ID -> ENOENT; otherwise the value (never refused).
  *   set(id, v)    unknown ID -> ENOENT (an ID with another size field is another ID, so a
  *                 non-u64 access is ENOENT as in kvm_arm_set_fw_reg); then the register's
- *                 validate(v, { hasRun, current }) returns the value to store or throws
- *                 (EINVAL, EBUSY); nothing changes unless it returns.
+ *                 validate(v, { hasRun, current }) returns the value to store (a live register's
+ *                 validate applies it to its owner itself) or throws (EINVAL, EBUSY); nothing
+ *                 changes unless it returns.
  *
  * Bitmap registers (bitmapRegister below; kvm_arm_set_fw_reg_bmap):
  *   any bit outside the bits this kernel knows          -> EINVAL (checked first, also after
@@ -31,6 +39,7 @@ import {
   KVM_REG_ARM_FW,
   KVM_REG_ARM_FW_FEAT_BMAP,
   KVM_REG_ARM64,
+  KVM_REG_SIZE_MASK,
   KVM_REG_SIZE_U64,
 } from '@hvlab/core';
 
@@ -82,22 +91,36 @@ export interface FirmwareRegisterContext {
   readonly current: bigint;
 }
 
-export interface FirmwareRegisterDef {
+interface FirmwareRegisterRules {
   readonly id: bigint;
   /** The uapi name, e.g. KVM_REG_ARM_STD_BMAP. */
   readonly name: string;
-  /** The value a new VM starts with. */
-  readonly reset: bigint;
   /**
-   * KVM's SET_ONE_REG rule: returns the value to store (return ctx.current to accept and
-   * discard, as KVM does for the workaround registers) or throws HvlabError (EINVAL, EBUSY).
-   * `value` is already known to be a u64.
+   * KVM's SET_ONE_REG rule: returns the value to store (a live register: the value it applied,
+   * or ctx.current to accept and discard, as KVM does for the workaround registers) or throws
+   * HvlabError (EINVAL, EBUSY) having changed nothing. `value` is already known to be a u64.
    */
   readonly validate: (value: bigint, ctx: FirmwareRegisterContext) => bigint;
 }
 
+/** A stored register: the table keeps its value, which starts at `reset`. */
+export interface StoredFirmwareRegisterDef extends FirmwareRegisterRules {
+  /** The value a new VM starts with. */
+  readonly reset: bigint;
+  readonly get?: undefined;
+}
+
+/** A live register: `get()` is its value whenever it is read (GET_ONE_REG, validate's current). */
+export interface LiveFirmwareRegisterDef extends FirmwareRegisterRules {
+  readonly get: () => bigint;
+  readonly reset?: undefined;
+}
+
+export type FirmwareRegisterDef = StoredFirmwareRegisterDef | LiveFirmwareRegisterDef;
+
 const U64_MAX = (1n << 64n) - 1n;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
+const isU64 = (v: unknown): v is bigint => typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
 
 /** The firmware pseudo-registers of one VM. */
 export class FirmwareRegisters {
@@ -109,20 +132,20 @@ export class FirmwareRegisters {
 
   /**
    * Adds a register. Throws EINVAL for an ID outside the firmware spaces, a nameless
-   * definition or a reset value that is not a u64; EEXIST if the ID is already defined.
+   * definition, or neither a u64 reset value nor a get() (or both); EEXIST if the ID is taken.
    */
   define(def: FirmwareRegisterDef): void {
-    if (typeof def.id !== 'bigint' || !isFirmwareRegId(def.id) || (def.id & KVM_REG_SIZE_U64) !== KVM_REG_SIZE_U64)
+    if (typeof def.id !== 'bigint' || !isFirmwareRegId(def.id) || (def.id & KVM_REG_SIZE_MASK) !== KVM_REG_SIZE_U64)
       throw new HvlabError('EINVAL', `${def.name}: ${String(def.id)} is not a u64 firmware register ID`);
     if (typeof def.name !== 'string' || def.name.length === 0)
       throw new HvlabError('EINVAL', `firmware register ${hex(def.id)} has no name`);
-    if (typeof def.reset !== 'bigint' || def.reset < 0n || def.reset > U64_MAX)
-      throw new HvlabError('EINVAL', `${def.name}: reset value ${String(def.reset)} is not a u64`);
+    if (def.get === undefined ? !isU64(def.reset) : typeof def.get !== 'function' || def.reset !== undefined)
+      throw new HvlabError('EINVAL', `${def.name}: needs a u64 reset value or a get() function, not both`);
     if (typeof def.validate !== 'function') throw new HvlabError('EINVAL', `${def.name}: no validate rule`);
     const other = this.defs.get(def.id);
     if (other) throw new HvlabError('EEXIST', `${def.name}: ${hex(def.id)} is already defined as ${other.name}`);
     this.defs.set(def.id, def);
-    this.values.set(def.id, def.reset);
+    if (def.get === undefined) this.values.set(def.id, def.reset);
   }
 
   has(id: bigint): boolean {
@@ -136,22 +159,29 @@ export class FirmwareRegisters {
 
   /** KVM_GET_ONE_REG. Throws ENOENT for an unknown ID. */
   get(id: bigint): bigint {
-    const v = this.values.get(id);
-    if (v === undefined) throw new HvlabError('ENOENT', `no firmware register ${hexId(id)}`);
-    return v;
+    const v = this.values.get(id); // stored registers first: the gate tests bitmaps per call
+    if (v !== undefined) return v;
+    const def = this.defs.get(id);
+    if (def?.get === undefined) throw new HvlabError('ENOENT', `no firmware register ${hexId(id)}`);
+    return this.live(def);
   }
 
   /** KVM_SET_ONE_REG. Throws ENOENT / EINVAL / EBUSY exactly as KVM; leaves state unchanged then. */
   set(id: bigint, value: bigint): void {
     const def = typeof id === 'bigint' ? this.defs.get(id) : undefined;
     if (!def) throw new HvlabError('ENOENT', `no firmware register ${hexId(id)}`);
-    if (typeof value !== 'bigint' || value < 0n || value > U64_MAX)
-      throw new HvlabError('EINVAL', `${def.name}: ${String(value)} is not a u64`);
-    const current = this.values.get(id)!;
+    if (!isU64(value)) throw new HvlabError('EINVAL', `${def.name}: ${String(value)} is not a u64`);
+    const current = def.get === undefined ? this.values.get(id)! : this.live(def);
     const stored = def.validate(value, { hasRun: this.vm.hasRun, current });
-    if (typeof stored !== 'bigint' || stored < 0n || stored > U64_MAX)
-      throw new Error(`${def.name}: validate returned ${String(stored)}, not a u64`);
-    this.values.set(id, stored);
+    if (!isU64(stored))
+      throw new HvlabError('EINVAL', `${def.name}: its validate rule returned ${String(stored)}, not a u64`);
+    if (def.get === undefined) this.values.set(id, stored);
+  }
+
+  private live(def: LiveFirmwareRegisterDef): bigint {
+    const v = def.get();
+    if (!isU64(v)) throw new HvlabError('EINVAL', `${def.name}: its get() returned ${String(v)}, not a u64`);
+    return v;
   }
 
   /** Every defined ID, ascending (KVM's kvm_arm_fw_reg_ids order, which is ascending too). */
@@ -170,7 +200,7 @@ function hexId(id: unknown): string {
 }
 
 /** A bitmap register with KVM's kvm_arm_set_fw_reg_bmap rule (see the top of this file). */
-export function bitmapRegister(id: bigint, name: string, known: bigint, reset: bigint): FirmwareRegisterDef {
+export function bitmapRegister(id: bigint, name: string, known: bigint, reset: bigint): StoredFirmwareRegisterDef {
   if ((reset & ~known) !== 0n) throw new HvlabError('EINVAL', `${name}: reset ${hex(reset)} has unknown bits`);
   return {
     id,
@@ -191,7 +221,7 @@ export function bitmapRegister(id: bigint, name: string, known: bigint, reset: b
  * with every known bit set (kvm_arm_init_hypercalls), VENDOR_HYP_BMAP_2 starts at 0 (its
  * services are answered by the VMM through the SMCCC filter, so it is opt-in).
  */
-export const KVM_BITMAP_REGISTERS: readonly FirmwareRegisterDef[] = [
+export const KVM_BITMAP_REGISTERS: readonly StoredFirmwareRegisterDef[] = [
   bitmapRegister(KVM_REG_ARM_STD_BMAP, 'KVM_REG_ARM_STD_BMAP', KVM_ARM_SMCCC_STD_FEATURES, KVM_ARM_SMCCC_STD_FEATURES),
   bitmapRegister(
     KVM_REG_ARM_STD_HYP_BMAP,

@@ -37,12 +37,13 @@
  * the SMCCC filter's FWD_TO_USER.
  */
 import { HvlabError, isHvlabError, SysReg } from '@hvlab/core';
+import { ARM_SMCCC_FUNC_QUERY_CALL_UID } from './arch.js';
 import type { SmcccService } from './dispatch.js';
 import { fastCall32, fastCall64, OEN_VEN_HYP_START } from './fid.js';
 import { SMCCC_RET_NOT_SUPPORTED, SMCCC_STATUS_NAMES } from './status.js';
 import { uuidToRegs } from './uuid.js';
 
-export const ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID = fastCall32(OEN_VEN_HYP_START, 0xff01);
+export const ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID = fastCall32(OEN_VEN_HYP_START, ARM_SMCCC_FUNC_QUERY_CALL_UID);
 export const ARM_SMCCC_KVM_FUNC_FEATURES = 0;
 export const ARM_SMCCC_KVM_FUNC_PTP = 1;
 export const ARM_SMCCC_KVM_FUNC_DISCOVER_IMPL_VER = 64;

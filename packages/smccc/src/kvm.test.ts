@@ -1,12 +1,4 @@
-import {
-  CoreReg,
-  HvlabError,
-  KVM_REG_ARM_COPROC_MASK,
-  KVM_REG_ARM_CORE,
-  KvmCoreReg,
-  kvmSysRegId,
-  SysReg,
-} from '@hvlab/core';
+import { CoreReg, KVM_REG_ARM_COPROC_MASK, KVM_REG_ARM_CORE, KvmCoreReg, kvmSysRegId, SysReg } from '@hvlab/core';
 import { describe, expect, it } from 'vitest';
 import {
   SMCCC_ARCH_FEATURES,
@@ -33,18 +25,9 @@ import {
   ARM_SMCCC_VENDOR_HYP_KVM_PTP_FUNC_ID,
 } from './kvm-vendor.js';
 import { ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST } from './pvtime.js';
-import { junk, ONES, testVm } from './testing/vm.js';
+import { errnoOf, junk, ONES, testVm } from './testing/vm.js';
 import { TRNG_FIDS } from './trng.js';
 
-const errno = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HvlabError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 const NOT_SUPPORTED = [ONES, 0n, 0n, 0n];
 
 /** A stand-in for @hvlab/psci: PSCI_VERSION as a row in the same dispatcher. */
@@ -178,15 +161,32 @@ describe('KvmSmccc.vcpuRegs (ONE_REG)', () => {
   it('answers ENOENT for unknown IDs, EINVAL/EBUSY per the firmware rules', () => {
     const vm = testVm();
     const r = vm.kvm.vcpuRegs(0);
-    expect(errno(() => r.getOneReg(KVM_REG_ARM_PSCI_VERSION))).toBe('ENOENT'); // psci not installed
-    expect(errno(() => r.getOneReg(0x6030_0000_0016_0004n))).toBe('ENOENT');
-    expect(errno(() => r.setOneReg(0x6030_0000_0014_0004n, 0n))).toBe('ENOENT');
-    expect(errno(() => r.getOneReg(0x6030_0000_0010_0100n))).toBe('ENOENT'); // fp_regs: no FP
-    expect(errno(() => r.setOneReg(KVM_REG_ARM_STD_BMAP, 2n))).toBe('EINVAL');
+    expect(errnoOf(() => r.getOneReg(KVM_REG_ARM_PSCI_VERSION))).toBe('ENOENT'); // psci not installed
+    expect(errnoOf(() => r.getOneReg(0x6030_0000_0016_0004n))).toBe('ENOENT');
+    expect(errnoOf(() => r.setOneReg(0x6030_0000_0014_0004n, 0n))).toBe('ENOENT');
+    expect(errnoOf(() => r.getOneReg(0x6030_0000_0010_0100n))).toBe('ENOENT'); // fp_regs: no FP
+    expect(errnoOf(() => r.setOneReg(KVM_REG_ARM_STD_BMAP, 2n))).toBe('EINVAL');
     vm.runOnce();
-    expect(errno(() => r.setOneReg(KVM_REG_ARM_STD_BMAP, 0n))).toBe('EBUSY');
+    expect(errnoOf(() => r.setOneReg(KVM_REG_ARM_STD_BMAP, 0n))).toBe('EBUSY');
     r.setOneReg(KVM_REG_ARM_STD_BMAP, 1n);
-    expect(errno(() => vm.kvm.vcpuRegs(1))).toBe('EINVAL');
+    expect(errnoOf(() => vm.kvm.vcpuRegs(1))).toBe('EINVAL');
+  });
+
+  it('refuses an ID or value that is not a u64 bigint (EINVAL) instead of truncating it', () => {
+    const vm = testVm();
+    const r = vm.kvm.vcpuRegs(0);
+    const cpu = vm.cpus[0]!;
+    const before = cpu.calls.length;
+    for (const value of [-1n, 1n << 64n, 5 as unknown as bigint]) {
+      expect(errnoOf(() => r.setOneReg(KvmCoreReg.x(1), value))).toBe('EINVAL');
+      expect(errnoOf(() => r.setOneReg(KVM_REG_ARM_STD_BMAP, value))).toBe('EINVAL');
+    }
+    for (const id of [Number(KvmCoreReg.PC) as unknown as bigint, -1n, 1n << 64n]) {
+      expect(errnoOf(() => r.getOneReg(id))).toBe('EINVAL');
+      expect(errnoOf(() => r.setOneReg(id, 0n))).toBe('EINVAL');
+    }
+    expect(cpu.calls.length).toBe(before); // nothing was written
+    expect(vm.kvm.fwRegs.get(KVM_REG_ARM_STD_BMAP)).toBe(1n);
   });
 
   it('lists core registers, then the firmware registers, then the system registers', () => {

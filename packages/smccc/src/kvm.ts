@@ -20,7 +20,8 @@
  *                       reads and writes X0..X17 with Cpu.getReg/setReg (or ONE_REG) and runs
  *                       again
  *        HANDLE      -> step 2
- *   2. allowed if its bitmap bit is set (kvm_smccc_test_fw_bmap):
+ *   2. allowed if its bitmap bit is set (kvm_smccc_test_fw_bmap; tested second here, after the
+ *      disjoint always-allowed set, so that the PSCI calls take the shortest path):
  *        TRNG_VERSION, _FEATURES, _GET_UUID, _RND32, _RND64   STD_BMAP bit 0 (TRNG_V1_0)
  *        PV_TIME_FEATURES, PV_TIME_ST                         STD_HYP_BMAP bit 0 (PV_TIME)
  *        VENDOR_HYP_CALL_UID, VENDOR_HYP_KVM_FEATURES         VENDOR_HYP_BMAP bit 0 (FUNC_FEAT)
@@ -141,7 +142,8 @@ export function kvmSmcccDefaultAllowed(fid: number): boolean {
 export interface KvmSmcccOptions {
   /**
    * The host's Spectre state behind the WORKAROUND registers and ARCH_FEATURES answers (default:
-   * unaffected; `ssbs` defaults to vCPU 0's ID_AA64PFR1_EL1.SSBS).
+   * unaffected). Without `ssbs`, the VM's SSBS is read from vCPU 0's ID_AA64PFR1_EL1 each time it
+   * matters, as KVM's kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP) reads the VM's ID register.
    */
   readonly mitigations?: Partial<HostMitigations>;
   /** TRNG entropy (default: globalThis.crypto.getRandomValues). */
@@ -162,6 +164,8 @@ export interface VcpuOneRegs {
   regList(): bigint[];
 }
 
+const U64_MAX = (1n << 64n) - 1n;
+
 /** ID_AA64PFR1_EL1.SSBS (bits 7:4) of a CPU, false if the backend has no such register. */
 function cpuHasSsbs(cpu: Cpu | undefined): boolean {
   if (!cpu) return false;
@@ -178,23 +182,27 @@ export class KvmSmccc {
   readonly fwRegs: FirmwareRegisters;
   readonly filter: SmcccFilter;
   readonly pvTime: PvTime;
-  readonly mitigations: HostMitigations;
+  /** The host's Spectre states (fixed) and, if the VMM fixed it, the VM's SSBS. */
+  private readonly host: HostMitigations;
+  private readonly fixedSsbs: boolean | undefined;
 
   constructor(
     readonly machine: Machine,
     opts: KvmSmcccOptions = {},
   ) {
-    this.mitigations = hostMitigations({ ssbs: cpuHasSsbs(machine.cpus[0]), ...opts.mitigations });
+    this.fixedSsbs = opts.mitigations?.ssbs;
+    this.host = hostMitigations({ ...opts.mitigations, ssbs: this.fixedSsbs ?? false });
     this.fwRegs = new FirmwareRegisters(machine);
     this.filter = new SmcccFilter(machine);
     this.pvTime = new PvTime(machine);
-    for (const def of workaroundRegisters(this.mitigations)) this.fwRegs.define(def);
+    const host = (): HostMitigations => this.mitigations;
+    for (const def of workaroundRegisters(host)) this.fwRegs.define(def);
     for (const def of KVM_BITMAP_REGISTERS) this.fwRegs.define(def);
 
     this.dispatcher.register({
       name: 'Arm Architecture Calls: Spectre workarounds',
       status: SMCCC_STATUS_NAMES,
-      functions: workaroundRows(this.mitigations),
+      functions: workaroundRows(host),
     });
     this.dispatcher.register(trngService(opts.entropy));
     this.dispatcher.register(
@@ -215,6 +223,15 @@ export class KvmSmccc {
     );
     this.dispatcher.setGate((fid, cpu, conduit, imm) => this.gate(fid, cpu, conduit, imm));
     if (opts.conduits !== undefined) this.attach(opts.conduits);
+  }
+
+  /**
+   * The host mitigation state as it is now: the Spectre states given at construction and the
+   * VM's SSBS (fixed by the options, else vCPU 0's ID_AA64PFR1_EL1.SSBS at this moment).
+   */
+  get mitigations(): HostMitigations {
+    const ssbs = this.fixedSsbs ?? cpuHasSsbs(this.machine.cpus[0]);
+    return ssbs === this.host.ssbs ? this.host : { ...this.host, ssbs };
   }
 
   /** Routes the Machine's HVC and/or SMC exits to this firmware. */
@@ -238,11 +255,14 @@ export class KvmSmccc {
     return this.allowed(fid) ? 'handle' : 'deny';
   }
 
-  /** Step 2 of the gate: a bitmap bit is set, or the ID is always allowed. */
+  /**
+   * Step 2 of the gate: a bitmap bit is set, or the ID is always allowed. The two sets are
+   * disjoint, so the always-allowed test (PSCI: the calls a guest makes most) goes first.
+   */
   allowed(fid: number): boolean {
+    if (kvmSmcccDefaultAllowed(fid)) return true;
     const gate = kvmSmcccBitmapFor(fid);
-    if (gate && this.fwRegs.testBit(gate.reg, gate.bit)) return true;
-    return kvmSmcccDefaultAllowed(fid);
+    return gate !== undefined && this.fwRegs.testBit(gate.reg, gate.bit);
   }
 
   /** KVM_ARM_VM_SMCCC_FILTER (see filter.ts for the rules). */
@@ -259,16 +279,25 @@ export class KvmSmccc {
     return this.pvTime.getIpa(vcpu);
   }
 
-  /** The ONE_REG view of vCPU `index`: core/system registers from core, firmware registers here. */
+  /**
+   * The ONE_REG view of vCPU `index`: core/system registers from core, firmware registers here.
+   * An ID or value that is not a u64 bigint is host misuse (EINVAL); KVM's uapi cannot express
+   * one, so nothing is truncated silently.
+   */
   vcpuRegs(index: number): VcpuOneRegs {
     const cpu = Number.isInteger(index) ? this.machine.cpus[index] : undefined;
     if (!cpu) throw new HvlabError('EINVAL', `no vCPU ${index}`);
     const fw = this.fwRegs;
-    const isFw = (id: bigint): boolean => typeof id === 'bigint' && isFirmwareRegId(id);
+    const u64 = (what: string, v: unknown): bigint => {
+      if (typeof v !== 'bigint' || v < 0n || v > U64_MAX)
+        throw new HvlabError('EINVAL', `ONE_REG ${what} ${String(v)} is not a u64`);
+      return v;
+    };
     return {
-      getOneReg: (id) => (isFw(id) ? fw.get(id) : getCpuOneReg(cpu, id)),
+      getOneReg: (id) => (isFirmwareRegId(u64('ID', id)) ? fw.get(id) : getCpuOneReg(cpu, id)),
       setOneReg: (id, value) => {
-        if (isFw(id)) fw.set(id, value);
+        u64('value', value);
+        if (isFirmwareRegId(u64('ID', id))) fw.set(id, value);
         else setCpuOneReg(cpu, id, value);
       },
       regList: () => {

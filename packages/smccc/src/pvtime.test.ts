@@ -1,19 +1,9 @@
-import { HvlabError } from '@hvlab/core';
 import { describe, expect, it } from 'vitest';
 import { SMCCC_ARCH_FEATURES } from './arch.js';
 import { KVM_REG_ARM_STD_HYP_BMAP } from './fwregs.js';
 import { ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST, INVALID_GPA } from './pvtime.js';
-import { ONES, RAM_BASE, RAM_SIZE, testVm } from './testing/vm.js';
+import { errnoOf, ONES, RAM_BASE, RAM_SIZE, testVm } from './testing/vm.js';
 
-const errno = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HvlabError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 const IPA = BigInt(RAM_BASE + 0x1000);
 const ST = [BigInt(ARM_SMCCC_HV_PV_TIME_ST)];
 
@@ -26,17 +16,17 @@ describe('PV time (DEN0057A) as KVM serves it', () => {
   it('takes the record IPA with KVM_ARM_VCPU_PVTIME_IPA rules', () => {
     const vm = testVm({ cpus: 2 });
     expect(vm.kvm.getPvTimeIpa(0)).toBe(INVALID_GPA);
-    expect(errno(() => vm.kvm.setPvTimeIpa(0, IPA + 8n))).toBe('EINVAL'); // not 64-byte aligned
-    expect(errno(() => vm.kvm.setPvTimeIpa(0, 0x1000n))).toBe('EINVAL'); // not guest RAM
-    expect(errno(() => vm.kvm.setPvTimeIpa(0, BigInt(RAM_BASE + RAM_SIZE - 32)))).toBe('EINVAL'); // alignment first
-    expect(errno(() => vm.kvm.setPvTimeIpa(0, BigInt(RAM_BASE + RAM_SIZE)))).toBe('EINVAL');
-    expect(errno(() => vm.kvm.setPvTimeIpa(0, -64n))).toBe('EINVAL');
-    expect(errno(() => vm.kvm.setPvTimeIpa(2, IPA))).toBe('EINVAL'); // no such vCPU
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(0, IPA + 8n))).toBe('EINVAL'); // not 64-byte aligned
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(0, 0x1000n))).toBe('EINVAL'); // not guest RAM
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(0, BigInt(RAM_BASE + RAM_SIZE - 32)))).toBe('EINVAL'); // alignment first
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(0, BigInt(RAM_BASE + RAM_SIZE)))).toBe('EINVAL');
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(0, -64n))).toBe('EINVAL');
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(2, IPA))).toBe('EINVAL'); // no such vCPU
     expect(vm.kvm.getPvTimeIpa(0)).toBe(INVALID_GPA);
     vm.kvm.setPvTimeIpa(0, IPA);
     vm.kvm.setPvTimeIpa(1, IPA + 64n);
-    expect(errno(() => vm.kvm.setPvTimeIpa(0, IPA + 128n))).toBe('EEXIST');
-    expect(errno(() => vm.kvm.setPvTimeIpa(0, IPA + 1n))).toBe('EINVAL'); // alignment is checked before EEXIST
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(0, IPA + 128n))).toBe('EEXIST');
+    expect(errnoOf(() => vm.kvm.setPvTimeIpa(0, IPA + 1n))).toBe('EINVAL'); // alignment is checked before EEXIST
     expect(vm.kvm.getPvTimeIpa(0)).toBe(IPA);
     expect(vm.kvm.getPvTimeIpa(1)).toBe(IPA + 64n);
   });
@@ -48,6 +38,7 @@ describe('PV time (DEN0057A) as KVM serves it', () => {
     expect(vm.call(ST).slice(0, 4)).toEqual([ONES, 0n, 0n, 0n]);
     expect(vm.kvm.pvTime.isAccounting(0)).toBe(false);
     vm.kvm.setPvTimeIpa(0, IPA);
+    expect(vm.kvm.pvTime.isAccounting(0)).toBe(true); // kvm_arm_is_pvtime_enabled
     expect(vm.call([ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST])[0]).toBe(0n);
     expect(vm.call([ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_FEATURES])[0]).toBe(0n);
     // KVM reads the queried ID as u32; anything else is NOT_SUPPORTED.
@@ -56,7 +47,7 @@ describe('PV time (DEN0057A) as KVM serves it', () => {
     expect(vm.call([ARM_SMCCC_HV_PV_TIME_FEATURES, 0x8400_0053])[0]).toBe(ONES);
   });
 
-  it('ST zeroes the 64-byte record, starts accounting and returns the IPA', () => {
+  it('ST (kvm_init_stolen_time) zeroes the 64-byte record and returns the IPA', () => {
     const vm = testVm();
     vm.kvm.setPvTimeIpa(0, IPA);
     vm.machine.mem.write(Number(IPA) - 8, new Uint8Array(80).fill(0xee));
@@ -64,7 +55,7 @@ describe('PV time (DEN0057A) as KVM serves it', () => {
     expect([...vm.machine.mem.read(Number(IPA), 64)]).toEqual(new Array(64).fill(0));
     expect(vm.machine.mem.readU64(Number(IPA) - 8)).toBe(0xeeee_eeee_eeee_eeeen); // neighbours untouched
     expect(vm.machine.mem.readU64(Number(IPA) + 64)).toBe(0xeeee_eeee_eeee_eeeen);
-    expect(vm.kvm.pvTime.isAccounting(0)).toBe(true);
+    expect(vm.kvm.pvTime.isInitialised(0)).toBe(true);
   });
 
   it('is gated by STD_HYP_BMAP bit 0, which alone decides SMCCC_ARCH_FEATURES(PV_TIME_FEATURES)', () => {
@@ -76,7 +67,7 @@ describe('PV time (DEN0057A) as KVM serves it', () => {
     expect(vm.call([SMCCC_ARCH_FEATURES, ARM_SMCCC_HV_PV_TIME_FEATURES])[0]).toBe(ONES);
     expect(vm.call([ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST])[0]).toBe(ONES);
     expect(vm.call(ST)[0]).toBe(ONES);
-    expect(vm.kvm.pvTime.isAccounting(0)).toBe(false);
+    expect(vm.kvm.pvTime.isInitialised(0)).toBe(false);
   });
 });
 
@@ -104,15 +95,33 @@ describe('stolen time', () => {
     expect(vm.machine.mem.readU64(Number(IPA))).toBe(0n);
   });
 
-  it('counts nothing before ST, nor while the vCPU waits in WFI, and re-zeroes on a second ST', () => {
+  it('kvm_update_stolen_time: counts from the moment the VMM sets the IPA, before any ST', () => {
+    // KVM requests KVM_REQ_RECORD_STEAL at every vcpu_load of a vCPU whose steal.base is set
+    // (kvm_arm_is_pvtime_enabled), whether or not the guest called PV_TIME_ST.
+    const vm = testVm({ cpus: 2 });
+    vm.kvm.setPvTimeIpa(0, IPA);
+    vm.machine.mem.writeU64(Number(IPA) + 8, 5n); // whatever the memory held
+    vm.machine.powerOn(1);
+    vm.machine.run({ maxInstructions: 3000, quantum: 1000 }); // cpu0 0..1000, cpu1 0..1000, cpu0 1000..2000
+    expect(stolen(vm, IPA)).toBe(1005n);
+    expect(vm.kvm.pvTime.isInitialised(0)).toBe(false);
+    // ST restarts the count from zero (kvm_init_stolen_time: last_steal = run_delay, record zeroed).
+    expect(vm.call(ST)[0]).toBe(IPA);
+    expect(stolen(vm, IPA)).toBe(0n);
+    vm.machine.run({ maxInstructions: 500, quantum: 500 }); // cpu1 runs 1000..1500 while cpu0 waits its turn
+    expect(stolen(vm, IPA)).toBe(500n);
+  });
+
+  it('counts nothing while the vCPU waits in WFI, and re-zeroes on a second ST', () => {
     const vm = testVm({ cpus: 2 });
     vm.kvm.setPvTimeIpa(0, IPA);
     vm.kvm.setPvTimeIpa(1, IPA + 64n);
     vm.machine.powerOn(1);
     vm.cpus[0]!.script.push({ exit: { kind: 'hvc', imm: 0 }, x: ST });
     vm.cpus[1]!.script.push({ exit: { kind: 'hvc', imm: 0 }, x: ST }, { kind: 'wfi' });
-    // cpu0 ST 0..4 (cpu1 not accounting yet); cpu1 ST 0..4 (+4 for cpu0); cpu0 4..1004 (+1000 for
-    // cpu1); cpu1 WFI 4..8 (+4 for cpu0), then waits; cpu0 1004..2004 and on: cpu1 waits, gets nothing.
+    // cpu0 ST 0..4 (+4 for cpu1, zeroed by its own ST next); cpu1 ST 0..4 (+4 for cpu0); cpu0
+    // 4..1004 (+1000 for cpu1); cpu1 WFI 4..8 (+4 for cpu0), then waits; cpu0 1004..2004 and on:
+    // cpu1 waits, gets nothing.
     vm.machine.run({ maxInstructions: 3012, quantum: 1000 });
     expect(vm.machine.powerState(1)).toBe('waiting');
     expect(stolen(vm, IPA)).toBe(8n);

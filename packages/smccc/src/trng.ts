@@ -43,16 +43,19 @@ export const TRNG_FIDS: readonly number[] = [
 /** TRNG 1.0 (DEN0098 section 2.1.1: bits 30:16 major, 15:0 minor). */
 export const ARM_SMCCC_TRNG_VERSION_1_0 = 0x1_0000;
 
-/** DEN0098 status codes (deliberately separate from SMCCC's: -2 differs). */
-export const TRNG_RET_SUCCESS = 0;
-export const TRNG_RET_NOT_SUPPORTED = -1;
-export const TRNG_RET_INVALID_PARAMETERS = -2;
-export const TRNG_RET_NO_ENTROPY = -3;
+/**
+ * DEN0098 status codes, spelled as linux arch/arm64/kvm/trng.c spells them (deliberately separate
+ * from SMCCC's: -2 differs); TRNG_STATUS_NAMES gives DEN0098's names (INVALID_PARAMETERS).
+ */
+export const TRNG_SUCCESS = 0;
+export const TRNG_NOT_SUPPORTED = -1;
+export const TRNG_INVALID_PARAMETER = -2;
+export const TRNG_NO_ENTROPY = -3;
 export const TRNG_STATUS_NAMES: ReadonlyMap<number, string> = new Map([
-  [TRNG_RET_SUCCESS, 'SUCCESS'],
-  [TRNG_RET_NOT_SUPPORTED, 'NOT_SUPPORTED'],
-  [TRNG_RET_INVALID_PARAMETERS, 'INVALID_PARAMETERS'],
-  [TRNG_RET_NO_ENTROPY, 'NO_ENTROPY'],
+  [TRNG_SUCCESS, 'SUCCESS'],
+  [TRNG_NOT_SUPPORTED, 'NOT_SUPPORTED'],
+  [TRNG_INVALID_PARAMETER, 'INVALID_PARAMETERS'],
+  [TRNG_NO_ENTROPY, 'NO_ENTROPY'],
 ]);
 
 /** KVM's TRNG back-end UUID (trng.c arm_smc_trng_uuid). */
@@ -88,7 +91,7 @@ function randomWords(entropy: EntropySource, n: number): bigint[] {
  */
 export function trngRandom(entropy: EntropySource, size: 32 | 64, x1: bigint): bigint[] {
   const numBits = Number(x1 & 0xffff_ffffn); // u32 num_bits = smccc_get_arg1(vcpu)
-  if (numBits > 3 * size) return [BigInt(TRNG_RET_INVALID_PARAMETERS), 0n, 0n, 0n];
+  if (numBits > 3 * size) return [BigInt(TRNG_INVALID_PARAMETER), 0n, 0n, 0n];
   const words = randomWords(entropy, Math.ceil(numBits / 64));
   // bits[0] holds bits 63:0, bits[1] 127:64, bits[2] 191:128; clear everything from numBits up.
   const bits = [0n, 1n, 2n].map((i) => {
@@ -109,7 +112,7 @@ export function trngService(entropy: EntropySource = platformEntropy): SmcccServ
   const features = (call: SmcccCall): number => {
     // KVM switches on smccc_get_arg1() as an unsigned long: all 64 bits of X1 must match.
     const x1 = call.cpu.getReg(1);
-    return TRNG_FIDS.some((f) => BigInt(f) === x1) ? TRNG_RET_SUCCESS : TRNG_RET_NOT_SUPPORTED;
+    return TRNG_FIDS.some((f) => BigInt(f) === x1) ? TRNG_SUCCESS : TRNG_NOT_SUPPORTED;
   };
   return {
     name: 'TRNG',

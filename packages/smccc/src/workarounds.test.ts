@@ -1,4 +1,4 @@
-import { HvlabError, SysReg } from '@hvlab/core';
+import { kvmSysRegId, SysReg } from '@hvlab/core';
 import { describe, expect, it } from 'vitest';
 import {
   SMCCC_ARCH_FEATURES,
@@ -14,19 +14,10 @@ import {
   KVM_REG_ARM_STD_HYP_BMAP,
   KVM_REG_ARM_VENDOR_HYP_BMAP,
 } from './fwregs.js';
-import { junk, ONES, testVm } from './testing/vm.js';
+import { errnoOf, junk, ONES, testVm } from './testing/vm.js';
 import type { HostMitigations, SpectreState } from './workarounds.js';
 import { hostMitigations } from './workarounds.js';
 
-const errno = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof HvlabError) return e.code;
-    throw e;
-  }
-  return undefined;
-};
 const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 
 function vmWith(m: Partial<HostMitigations>) {
@@ -80,16 +71,35 @@ describe('Spectre workaround discovery and registers', () => {
     expect(() => hostMitigations({ ssbs: 1 as unknown as boolean })).toThrow(/boolean/);
   });
 
+  it("get_kernel_wa_level reads the VM's SSBS when asked: a VMM that hides SSBS before the run changes WORKAROUND_2", () => {
+    // KVM: kvm_has_feat(vcpu->kvm, ID_AA64PFR1_EL1, SSBS, IMP), the VM's (writable) ID register.
+    const vm = testVm({
+      sysregs: new Map([[SysReg.ID_AA64PFR1_EL1, 0x10n]]),
+      kvm: { mitigations: { spectreV4: 'mitigated' } },
+    });
+    expect(vm.kvm.fwRegs.get(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2)).toBe(0n); // SSBS: the guest uses PSTATE.SSBS
+    expect(s64(vm.call([SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2])[0]!)).toBe(-1n);
+    expect(errnoOf(() => vm.kvm.vcpuRegs(0).setOneReg(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, 3n))).toBe('EINVAL');
+    vm.kvm.vcpuRegs(0).setOneReg(kvmSysRegId(SysReg.ID_AA64PFR1_EL1), 0n); // the VMM hides SSBS
+    expect(vm.kvm.mitigations.ssbs).toBe(false);
+    expect(vm.kvm.fwRegs.get(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2)).toBe(3n); // a permanent mitigation instead
+    expect(s64(vm.call([SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_2])[0]!)).toBe(-2n);
+    vm.kvm.vcpuRegs(0).setOneReg(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, 3n); // a migration source's level now fits
+    // A host description that fixes SSBS is not affected by the ID register.
+    const fixed = testVm({ kvm: { mitigations: { spectreV4: 'mitigated', ssbs: true } } });
+    expect(fixed.kvm.fwRegs.get(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2)).toBe(0n);
+  });
+
   it('accepts an equal or lower WORKAROUND_1/_3 level and discards it; a higher one or stray bits are EINVAL', () => {
     const vm = vmWith({ spectreV2: 'mitigated', spectreBhb: 'vulnerable' });
     const r = vm.kvm.fwRegs;
     r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 1n);
     r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 0n);
     expect(r.get(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1)).toBe(1n);
-    expect(errno(() => r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 2n))).toBe('EINVAL');
-    expect(errno(() => r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 0x10n))).toBe('EINVAL');
+    expect(errnoOf(() => r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 2n))).toBe('EINVAL');
+    expect(errnoOf(() => r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 0x10n))).toBe('EINVAL');
     r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3, 0n);
-    expect(errno(() => r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3, 1n))).toBe('EINVAL');
+    expect(errnoOf(() => r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3, 1n))).toBe('EINVAL');
     // No EBUSY for these: they are checks, not state.
     vm.runOnce();
     r.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 0n);
@@ -100,12 +110,12 @@ describe('Spectre workaround discovery and registers', () => {
     for (const v of [0n, 1n, 2n, 3n, 0x12n]) notReq.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, v);
     expect(notReq.get(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2)).toBe(3n);
     for (const v of [0x10n, 0x11n, 0x13n, 4n, 0xfn, 0x20n, 1n << 40n])
-      expect(errno(() => notReq.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, v))).toBe('EINVAL');
+      expect(errnoOf(() => notReq.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, v))).toBe('EINVAL');
     const notAvail = vmWith({ spectreV4: 'vulnerable' }).kvm.fwRegs;
     notAvail.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, 0n);
     notAvail.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, 1n); // UNKNOWN folds to NOT_AVAIL
     for (const v of [2n, 3n, 0x12n])
-      expect(errno(() => notAvail.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, v))).toBe('EINVAL');
+      expect(errnoOf(() => notAvail.set(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2, v))).toBe('EINVAL');
     expect(notAvail.get(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2)).toBe(0n);
   });
 });

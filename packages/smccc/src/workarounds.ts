@@ -16,10 +16,16 @@
  *   mitigated, no SSBS  NOT_REQUIRED (-2)       NOT_REQUIRED (3)  permanent host mitigation
  *   unaffected          NOT_REQUIRED (-2)       NOT_REQUIRED (3)
  *
- * so the registers and the guest's discovery answers always agree. SET_ONE_REG on a workaround
- * register is a compatibility check and stores nothing (kvm_arm_set_fw_reg): a VMM restoring a
- * migrated guest may claim the same or a *lower* level than this host offers, never a higher
- * one (EINVAL), so a guest never believes it is better protected than it is.
+ * so the registers and the guest's discovery answers always agree. The registers are live
+ * (FirmwareRegisters' LiveFirmwareRegisterDef): GET_ONE_REG computes the level from the host
+ * state each time, as kvm_arm_get_fw_reg calls get_kernel_wa_level(). SET_ONE_REG on a
+ * workaround register is a compatibility check and stores nothing (kvm_arm_set_fw_reg): a VMM
+ * restoring a migrated guest may claim the same or a *lower* level than this host offers, never
+ * a higher one (EINVAL), so a guest never believes it is better protected than it is.
+ *
+ * "SSBS" is the VM's ID_AA64PFR1_EL1.SSBS (kvm_has_feat(kvm, ID_AA64PFR1_EL1, SSBS, IMP)),
+ * which the VMM may change before the first run; KvmSmccc reads it from vCPU 0 whenever it
+ * is needed unless the host description fixes it.
  *
  * The calls themselves: KVM's EL2 vector answers an HVC whose W0 is WORKAROUND_1, _2 or _3
  * before any other processing (arch/arm64/kvm/hyp/hyp-entry.S, el1_sync "fastest possible
@@ -34,7 +40,7 @@ import { HvlabError } from '@hvlab/core';
 import { SMCCC_ARCH_WORKAROUND_1, SMCCC_ARCH_WORKAROUND_2, SMCCC_ARCH_WORKAROUND_3 } from './arch.js';
 import type { SmcccFunction } from './dispatch.js';
 import { SMCCC_UNTOUCHED } from './dispatch.js';
-import type { FirmwareRegisterDef } from './fwregs.js';
+import type { LiveFirmwareRegisterDef } from './fwregs.js';
 import {
   KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1,
   KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2,
@@ -122,31 +128,32 @@ export function workaroundFeatures(host: HostMitigations, which: 1 | 2 | 3): num
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
-/** The three workaround registers with KVM's SET rules (kvm_arm_set_fw_reg). */
-export function workaroundRegisters(host: HostMitigations): FirmwareRegisterDef[] {
-  const wa13 = (id: bigint, which: 1 | 3): FirmwareRegisterDef => {
+/**
+ * The three workaround registers with KVM's GET and SET rules (kvm_arm_get_fw_reg,
+ * kvm_arm_set_fw_reg), reading the host state from `host` each time.
+ */
+export function workaroundRegisters(host: () => HostMitigations): LiveFirmwareRegisterDef[] {
+  const wa13 = (id: bigint, which: 1 | 3): LiveFirmwareRegisterDef => {
     const name = `KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_${which}`;
-    const level = workaroundLevel(host, which);
     return {
       id,
       name,
-      reset: level,
-      validate: (value, { current }) => {
+      get: () => workaroundLevel(host(), which),
+      validate: (value, { current: level }) => {
         if ((value & ~KVM_REG_FEATURE_LEVEL_MASK) !== 0n)
           throw new HvlabError('EINVAL', `${name}: ${hex(value)} has bits above the 4-bit level`);
         if (level < value)
           throw new HvlabError('EINVAL', `${name}: level ${value} is better than this host's ${level}`);
-        return current;
+        return level;
       },
     };
   };
-  const level2 = workaroundLevel(host, 2);
   const name2 = 'KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2';
-  const wa2: FirmwareRegisterDef = {
+  const wa2: LiveFirmwareRegisterDef = {
     id: KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2,
     name: name2,
-    reset: level2,
-    validate: (value, { current }) => {
+    get: () => workaroundLevel(host(), 2),
+    validate: (value, { current: level2 }) => {
       if ((value & ~(KVM_REG_FEATURE_LEVEL_MASK | KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_ENABLED)) !== 0n)
         throw new HvlabError('EINVAL', `${name2}: ${hex(value)} has bits other than the level and ENABLED`);
       const lvl = value & KVM_REG_FEATURE_LEVEL_MASK;
@@ -166,7 +173,7 @@ export function workaroundRegisters(host: HostMitigations): FirmwareRegisterDef[
         folded = KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_REQUIRED;
       else throw new HvlabError('EINVAL', `${name2}: unknown level ${lvl}`);
       if (level2 < folded) throw new HvlabError('EINVAL', `${name2}: level ${lvl} is better than this host's`);
-      return current;
+      return level2;
     },
   };
   return [wa13(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, 1), wa2, wa13(KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3, 3)];
@@ -183,7 +190,7 @@ export const WORKAROUND_FIDS: readonly number[] = [
  * Rows for the three workaround calls: each answers SMCCC_ARCH_FEATURES from the host state and,
  * when it runs, does what KVM's hyp-entry.S fast path does (X0 = 0, X1 = 0, nothing else).
  */
-export function workaroundRows(host: HostMitigations): SmcccFunction[] {
+export function workaroundRows(host: () => HostMitigations): SmcccFunction[] {
   const row = (fid: number, which: 1 | 2 | 3): SmcccFunction => ({
     fid,
     name: `SMCCC_ARCH_WORKAROUND_${which}`,
@@ -195,7 +202,7 @@ export function workaroundRows(host: HostMitigations): SmcccFunction[] {
       call.cpu.setReg(1, 0n);
       return SMCCC_UNTOUCHED;
     },
-    archFeatures: () => workaroundFeatures(host, which),
+    archFeatures: () => workaroundFeatures(host(), which),
   });
   return [row(SMCCC_ARCH_WORKAROUND_1, 1), row(SMCCC_ARCH_WORKAROUND_2, 2), row(SMCCC_ARCH_WORKAROUND_3, 3)];
 }

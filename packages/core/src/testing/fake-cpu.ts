@@ -152,8 +152,12 @@ export class FakeCpu implements Cpu {
     this.advanceTimer(insns);
   }
 
+  /** EL1 context registers and their reset values: what reset() restores (Cpu.reset contract). */
+  static readonly EL1_RESET: ReadonlyMap<SysRegId, bigint> = new Map([[SysReg.SCTLR_EL1, 0n]]);
+
   reset(): void {
     this.regs.clear();
+    for (const [id, v] of FakeCpu.EL1_RESET) this.sysregs.set(id, v);
     this.calls.push({ op: 'reset' });
   }
 

@@ -9,7 +9,7 @@
  *   guestCalls()  scripts the calls as HVC/SMC exits of the vCPU and runs the Machine until
  *                 they are done (so the VM has run), returning X0..X17 after each call.
  */
-import { Machine, PhysMem } from '@hvlab/core';
+import { HvlabError, Machine, PhysMem } from '@hvlab/core';
 import type { FakeCpu, FakeCpuStep } from '@hvlab/core/testing';
 import { fakeCpuFactory } from '@hvlab/core/testing';
 import type { Conduit } from '../dispatch.js';
@@ -19,6 +19,17 @@ import { KvmSmccc } from '../kvm.js';
 export const ONES = 0xffff_ffff_ffff_ffffn;
 export const RAM_BASE = 0x4000_0000;
 export const RAM_SIZE = 0x20_0000;
+
+/** The errno name a host call throws (HvlabError), or undefined if it succeeds; anything else rethrows. */
+export function errnoOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof HvlabError) return e.code;
+    throw e;
+  }
+  return undefined;
+}
 
 /** Recognisable junk for X<i> (i = 1..17) so tests see which registers a call wrote. */
 export const junk = (i: number): bigint => 0xdead_0000_0000_0000n + BigInt(i);
