@@ -55,7 +55,8 @@ function installFirmware(machine: Machine, firmware: HvlabFirmware): void {
     case 'kvm': {
       // As the CLI does: KVM's firmware, and PV stolen time where QEMU's virt board puts it.
       const fw = installKvmFirmware(machine); // both conduits, as KVM
-      addVirtPvTimeRegion(machine.mem, machine.cpus.length).forEach((ipa, i) => fw.smccc.setPvTimeIpa(i, ipa));
+      for (const [i, ipa] of addVirtPvTimeRegion(machine.mem, machine.cpus.length).entries())
+        fw.smccc.setPvTimeIpa(i, ipa);
       return;
     }
     default:
