@@ -35,11 +35,10 @@ import {
 } from './exceptions.js';
 import { OUT } from './i64.js';
 import { faultCode, type RamView } from './mmu.js';
+import { toU64 as big, byteReverse } from './state.js';
 import { SCTLR } from './sysregs.js';
 import { P_DEVICE, P_RAM, P_S1R, P_S1W, P_S1X, P_S2R, P_S2W, P_S2X } from './tlb.js';
 import type { MmuFault } from './walker.js';
-
-const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
 /** One page's worth of a checked access: where the bytes are, or why there are none. */
 interface Target {
@@ -337,14 +336,19 @@ function noRam(
   }
   const rt = (info >> MI_RT_SHIFT) & 31;
   const mask = size === 8 ? 0xffffffffffffffffn : (1n << BigInt(size * 8)) - 1n;
-  cpu.pendingMmio = { rt, size, sign: (info & MI_SIGN) !== 0, sf: (info & MI_SF) !== 0 };
+  // The exit carries the bus value: the bytes in memory order, read little-endian (as KVM's
+  // kvm_run.mmio.data). A big-endian access (SCTLR_EL1.EE/E0E) stores its register's most
+  // significant byte at the lowest address (Arm ARM B2.6.2), so its value is byte-reversed.
+  const be = (info & MI_BE) !== 0;
+  const value = big(dl, dh) & mask;
+  cpu.pendingMmio = { rt, size, sign: (info & MI_SIGN) !== 0, sf: (info & MI_SF) !== 0, be };
   cpu.pendingExit = {
     kind: 'mmio',
     pa: BigInt(t.pa) as Pa,
     va: big(vl, vh) as Va,
     size: size as 1 | 2 | 4 | 8,
     isWrite: write,
-    data: write ? big(dl, dh) & mask : 0n,
+    data: write ? (be ? byteReverse(value, size) : value) : 0n,
     rt,
     signExtend: (info & MI_SIGN) !== 0,
     sf: (info & MI_SF) !== 0,
@@ -414,7 +418,10 @@ export function loadExclusive(
   return 0;
 }
 
-/** H.stxr: STXR/STLXR/STXP/STLXP. Ws = 0 if the store happened, 1 if the monitor check failed. */
+/**
+ * H.stxr: STXR/STLXR/STXP/STLXP. Ws = 0 if the store happened, 1 if the monitor check failed.
+ * Returns H_SMC when the store overwrote translated code (the block must end after it).
+ */
 export function storeExclusive(
   cpu: InterpCpu,
   rs: number,
@@ -436,6 +443,7 @@ export function storeExclusive(
     return K_LOOKUP;
   }
   let pass = ex.valid && ex.vaLo === vl && ex.vaHi === vh && ex.size === total;
+  let smc = false;
   if (pass) {
     const info = (Math.min(3, Math.log2(total)) & 3) | MI_ALIGN | (idx << MI_IDX_SHIFT) | (be ? MI_BE : 0);
     const targets = checkAccess(cpu, vl, vh, total, info, 'write');
@@ -452,7 +460,7 @@ export function storeExclusive(
     for (let w = 0; w < Math.max(1, total / 4); w++)
       if (t.pa !== ex.pa || rawWord(dv, o, total, w) !== ex.v[w]) pass = false;
     if (pass) {
-      if (cpu.code.overlaps(t.pa, total)) cpu.code.invalidateRange(t.pa, total);
+      smc = cpu.code.overlaps(t.pa, total) && cpu.code.invalidateRange(t.pa, total);
       const put = (k: number, r: number): void => {
         const off = o + k * esize;
         const [l, h] = r === 31 ? [0, 0] : [cpu.R[2 * r]!, cpu.R[2 * r + 1]!];
@@ -477,7 +485,7 @@ export function storeExclusive(
   }
   ex.valid = false;
   if (rs !== 31) cpu.setX(rs, pass ? 0 : 1, 0);
-  return 0;
+  return smc ? H_SMC : 0;
 }
 
 /** Sync external abort on an instruction fetch from a PA without RAM (IFSC 0b010000). */
@@ -504,13 +512,16 @@ export function cacheMaintenanceTarget(
 }
 
 /**
- * DC ZVA (Arm ARM C5.3.x): zeroes the 64-byte block containing (vl, vh) as a write (stage-1/2
- * write permission; Device memory -> Alignment fault; no RAM -> External abort).
+ * DC ZVA (Arm ARM C5.3.x; pseudocode AArch64.MemZero / AArch64.DataMemZero): zeroes the
+ * 64-byte block (DCZID_EL0.BS = 4) containing (vl, vh) as a write (stage-1/2 write permission;
+ * Device memory -> Alignment fault; no RAM -> External abort). A fault is reported with the
+ * address in Xt, not the aligned block address (DataMemZero calls AArch64.Abort(regval, ...)
+ * for every fault but debug ones); the block never crosses a page, so translating Xt's page
+ * is translating the block's.
  */
 export function dcZva(cpu: InterpCpu, vl: number, vh: number, idx: number): number {
-  const bl = vl & -64;
   const info = (3 & MI_SIZE) | (idx << MI_IDX_SHIFT);
-  const t = checkPage(cpu, bl, vh, idx, 'write', info);
+  const t = checkPage(cpu, vl, vh, idx, 'write', info);
   if (typeof t === 'number') return t;
   if (t.device) {
     dataAbortEl1(cpu, FSC_ALIGNMENT, vl, vh, true);
@@ -520,8 +531,9 @@ export function dcZva(cpu: InterpCpu, vl: number, vh: number, idx: number): numb
     dataAbortEl1(cpu, FSC_EXTERNAL, vl, vh, true);
     return K_LOOKUP;
   }
-  if (cpu.code.overlaps(t.pa, 64)) cpu.code.invalidateRange(t.pa, 64);
-  const o = t.pa - t.view.region.base;
+  const pa = t.pa - (t.pa % 64);
+  if (cpu.code.overlaps(pa, 64)) cpu.code.invalidateRange(pa, 64);
+  const o = pa - t.view.region.base;
   t.view.region.bytes.fill(0, o, o + 64);
   return 0;
 }

@@ -7,8 +7,8 @@ import { fc, test } from '@fast-check/vitest';
 import { PhysMem, SysReg } from '@hvlab/core';
 import { describe, expect, it } from 'vitest';
 import { InterpCpu } from './cpu.js';
-import { CTL_ENABLE, CTL_IMASK, HCR } from './sysregs.js';
-import { CODE, DATA, PC, PSTATE, RAM, SP_EL0, world, writeU64, writeWords } from './testing/harness.js';
+import { CTL_ENABLE, CTL_IMASK } from './sysregs.js';
+import { CODE, DATA, PC, PSTATE, RAM, SP_EL0, withHcrDc, world, writeU64, writeWords } from './testing/harness.js';
 
 const NOP = 0xd503201f;
 const HVC0 = 0xd4000002;
@@ -116,6 +116,53 @@ describe('self-modifying code', () => {
     expect(w.cpu.getReg(0)).toBe(7n);
   });
 
+  // Every store form, overwriting instructions later in its own block (x1 = the target,
+  // x2/x3 = the new words): the new instructions run. Each sequence is padded with NOPs to 4
+  // words; the target region follows at CODE + 16: mov x0, #1; nop; nop; nop; hvc #0.
+  const MOV_X0_7 = 0xd28000e0n;
+  const MOV_X8_9 = 0xd2800128n;
+  const NOPS = 0xd503201f_d503201fn;
+  const T = CODE + 16;
+  const forms: [string, number[], Record<number, bigint>][] = [
+    ['str w2, [x1]', [0xb9000022], { 1: BigInt(T), 2: MOV_X0_7 }],
+    ['strb w2, [x1]', [0x39000022], { 1: BigInt(T), 2: 0xe0n }],
+    ['strh w2, [x1]', [0x79000022], { 1: BigInt(T), 2: 0xe0n }],
+    ['str x2, [x1]', [0xf9000022], { 1: BigInt(T), 2: (MOV_X8_9 << 32n) | MOV_X0_7 }],
+    ['stp w2, w3, [x1]', [0x29000c22], { 1: BigInt(T), 2: MOV_X0_7, 3: MOV_X8_9 }],
+    ['stp x2, x3, [x1]', [0xa9000c22], { 1: BigInt(T), 2: (MOV_X8_9 << 32n) | MOV_X0_7, 3: NOPS }],
+    ['stnp x2, x3, [x1]', [0xa8000c22], { 1: BigInt(T), 2: (MOV_X8_9 << 32n) | MOV_X0_7, 3: NOPS }],
+    ['stur w2, [x1, #-4]', [0xb81fc022], { 1: BigInt(T + 4), 2: MOV_X0_7 }],
+    ['str w2, [x1, #-4]!', [0xb81fcc22], { 1: BigInt(T + 4), 2: MOV_X0_7 }],
+    ['str w2, [x1], #4', [0xb8004422], { 1: BigInt(T), 2: MOV_X0_7 }],
+    ['str w2, [x1, x4]', [0xb8246822], { 1: BigInt(T - 8), 4: 8n, 2: MOV_X0_7 }],
+    ['sttr w2, [x1]', [0xb8000822], { 1: BigInt(T), 2: MOV_X0_7 }],
+    ['stlr w2, [x1]', [0x889ffc22], { 1: BigInt(T), 2: MOV_X0_7 }],
+    ['ldxr w5, [x1]; stxr w6, w2, [x1]', [0x885f7c25, 0x88067c22], { 1: BigInt(T), 2: MOV_X0_7 }],
+    ['ldxr x5, [x1]; stxr w6, x2, [x1]', [0xc85f7c25, 0xc8067c22], { 1: BigInt(T), 2: (MOV_X8_9 << 32n) | MOV_X0_7 }],
+    [
+      'ldaxp x5, x6, [x1]; stlxp w7, x2, x3, [x1]',
+      [0xc87f9825, 0xc8278c22],
+      { 1: BigInt(T), 2: (MOV_X8_9 << 32n) | MOV_X0_7, 3: NOPS },
+    ],
+  ];
+  it.each(forms)('%s overwriting the rest of its own block takes effect at once', (_asm, seq, regs) => {
+    const code = [...seq, ...new Array(4 - seq.length).fill(NOP), 0xd2800020, NOP, NOP, NOP, HVC0];
+    const w = world(code, regs);
+    expect(w.cpu.run(100)).toEqual({ kind: 'hvc', imm: 0 });
+    expect(w.cpu.getReg(0)).toBe(7n);
+    if (regs[2]! >> 32n === MOV_X8_9) expect(w.cpu.getReg(8)).toBe(9n);
+    if (seq.length === 2) expect(w.cpu.getReg((seq[1]! >>> 16) & 31)).toBe(0n); // Ws = 0: stored
+  });
+
+  it('DC ZVA over the rest of its own block: the next instruction is the zero word (UDF)', () => {
+    // dc zva, x1 with x1 = CODE: the block of 64 bytes holding it is zeroed
+    const w = world([0xd50b7421, 0xd2800020, HVC0], { 1: BigInt(CODE) });
+    withHcrDc(w); // Normal memory
+    expect(w.cpu.run(100)).toEqual({ kind: 'hvc', imm: 0x1200 });
+    expect(w.cpu.getSysReg(SysReg.ELR_EL1)).toBe(BigInt(CODE + 4));
+    expect(w.cpu.getSysReg(SysReg.ESR_EL1)).toBe(0x0200_0000n);
+  });
+
   it('host writes replace translated code', () => {
     const w = world([0xd2800020, HVC0]);
     expect(w.cpu.run(10)).toEqual({ kind: 'hvc', imm: 0 });
@@ -186,7 +233,7 @@ describe('breakpoints', () => {
 describe('DC ZVA', () => {
   it('zeroes the 64-byte block (DCZID_EL0.BS = 4) of Normal memory', () => {
     const w = world([0xd50b7421], { 1: BigInt(DATA + 0x4f) }); // dc zva, x1
-    w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
+    withHcrDc(w);
     writeU64(w.mem, DATA + 0x38, new Array(12).fill(0x1111_1111_1111_1111n));
     w.cpu.run(1);
     expect(w.mem.readU64(DATA + 0x38)).toBe(0x1111_1111_1111_1111n);

@@ -60,9 +60,11 @@ import {
   takeException,
   undefInsn,
 } from './exceptions.js';
-import { pairAddNum } from './i64.js';
 import { Mmu } from './mmu.js';
 import {
+  advancePc,
+  toU64 as big,
+  byteReverse,
   loadU64,
   PC,
   PS_A,
@@ -95,8 +97,6 @@ const JC_MASK = (1 << JC_BITS) - 1;
 /** Past this many blocks the CPU drops its translations and starts over. */
 const MAX_BLOCKS = 200_000;
 
-const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-
 function checkU64(v: bigint, what: string): void {
   if (typeof v !== 'bigint' || v < 0n || v > U64_MAX)
     throw new HvlabError('EINVAL', `${what} must be a 64-bit unsigned bigint`);
@@ -107,6 +107,8 @@ interface PendingMmio {
   readonly size: number;
   readonly sign: boolean;
   readonly sf: boolean;
+  /** A big-endian access: the bus value is byte-reversed into the register (access.ts noRam). */
+  readonly be: boolean;
 }
 
 export class InterpCpu implements Cpu, SysHost, CodeOwner {
@@ -711,9 +713,7 @@ export class InterpCpu implements Cpu, SysHost, CodeOwner {
   }
 
   private step(): void {
-    const [l, h] = pairAddNum(this.R[PC]!, this.R[PC + 1]!, 4);
-    this.R[PC] = l;
-    this.R[PC + 1] = h;
+    advancePc(this.R);
     this.retired++;
   }
 
@@ -732,6 +732,7 @@ export class InterpCpu implements Cpu, SysHost, CodeOwner {
     if (typeof value !== 'bigint') throw new HvlabError('EINVAL', 'MMIO value must be a bigint');
     const bits = BigInt(m.size * 8);
     let v = BigInt.asUintN(Number(bits), value);
+    if (m.be) v = byteReverse(v, m.size);
     if (m.sign) v = BigInt.asIntN(Number(bits), v);
     v = BigInt.asUintN(m.sf ? 64 : 32, v);
     if (m.rt !== 31) storeU64(this.R, 2 * m.rt, v);

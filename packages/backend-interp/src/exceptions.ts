@@ -13,8 +13,19 @@
  */
 import { SysReg } from '@hvlab/core';
 import type { InterpCpu } from './cpu.js';
-import { pairAddNum } from './i64.js';
-import { currentEl, PC, PS_DAIF, PS_IL, PS_PAN, PS_SS, PS_SSBS, PS_UAO, PST, readPstate } from './state.js';
+import {
+  toU64 as big,
+  currentEl,
+  PC,
+  PS_DAIF,
+  PS_IL,
+  PS_PAN,
+  PS_SS,
+  PS_SSBS,
+  PS_UAO,
+  PST,
+  readPstate,
+} from './state.js';
 import { SCTLR } from './sysregs.js';
 
 /** Exception classes (ESR_ELx.EC). */
@@ -83,14 +94,15 @@ export function takeException(
   if ((sctlr & SCTLR.SPAN) === 0) p |= PS_PAN;
   if ((sctlrHi & SCTLR.DSSBS_HI) !== 0) p |= PS_SSBS;
   R[PST] = p;
-  const [vl, vh] = pairAddNum(sys.lo(SysReg.VBAR_EL1), sys.hi(SysReg.VBAR_EL1), offset);
+  // VBAR_EL1[10:0] are RES0 (stored as 0), so the vector offset never carries.
+  const vl = sys.lo(SysReg.VBAR_EL1) | offset;
+  const vh = sys.hi(SysReg.VBAR_EL1);
   R[PC] = vl;
   R[PC + 1] = vh;
   cpu.clearExclusive();
   cpu.pstateChanged();
   const obs = cpu.onException;
   if (obs) {
-    const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     obs({
       cpu: cpu.index,
       type: TYPE_NAMES[type],

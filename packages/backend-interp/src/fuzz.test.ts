@@ -5,50 +5,13 @@
  * off or on; every run must return a well-formed Exit, and the host completes the exits as a
  * machine would (MMIO reads, sysreg reads, skips, injected aborts).
  */
-import { EXIT_KINDS, type Exit, PhysMem, SysReg } from '@hvlab/core';
+import { type Exit, PhysMem, SysReg } from '@hvlab/core';
 import { describe, expect, it } from 'vitest';
 import { InterpCpu } from './cpu.js';
 import { HCR } from './sysregs.js';
+import { checkExit, rng } from './testing/fuzz.js';
 import { CODE, DATA, hvcWord, MMIO, PC, PSTATE, RAM, VBAR, writeU64, writeWords } from './testing/harness.js';
 import { encodeTcrEl1, encodeTtbr, s1BlockDesc } from './testing/mmu.js';
-
-/** mulberry32: a small seeded PRNG (deterministic runs). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
-const isU64 = (v: unknown): boolean => typeof v === 'bigint' && v >= 0n && v < 1n << 64n;
-
-/** A well-formed Exit of the contract (core/src/exit.ts). */
-function exitProblem(e: Exit): string | undefined {
-  if (!EXIT_KINDS.includes(e.kind)) return `unknown kind ${String(e.kind)}`;
-  switch (e.kind) {
-    case 'hvc':
-    case 'smc':
-      return Number.isInteger(e.imm) && e.imm >= 0 && e.imm <= 0xffff ? undefined : 'bad imm';
-    case 'sysreg':
-      return Number.isInteger(e.reg) && e.rt >= 0 && e.rt <= 31 && isU64(e.value) && isU64(e.esr)
-        ? undefined
-        : 'bad sysreg';
-    case 'mmio':
-      return isU64(e.pa) && isU64(e.va) && [1, 2, 4, 8].includes(e.size) && isU64(e.data) && e.rt >= 0 && e.rt <= 31
-        ? undefined
-        : 'bad mmio';
-    case 'stage2Fault':
-      return isU64(e.ipa) && isU64(e.esr) && e.level >= -1 && e.level <= 3 ? undefined : 'bad stage2Fault';
-    case 'breakpoint':
-      return isU64(e.pc) ? undefined : 'bad breakpoint';
-    default:
-      return undefined;
-  }
-}
 
 const PT = RAM + 0x10_0000;
 
@@ -126,14 +89,6 @@ function complete(f: Fuzzer, e: Exit): void {
   }
 }
 
-function check(e: Exit): void {
-  const p = exitProblem(e);
-  if (p)
-    throw new Error(
-      `malformed exit ${JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}: ${p}`,
-    );
-}
-
 describe('fuzz: random instruction words', () => {
   it('200 000 single random words in random states never throw and always return a valid Exit', () => {
     const f = fuzzer(0x1234_5678);
@@ -150,7 +105,7 @@ describe('fuzz: random instruction words', () => {
         randomize(f, words[i]!);
         f.cpu.setReg(PC, BigInt(CODE + 4 * i));
         const e = f.cpu.run(1 + (f.next() & 3));
-        check(e);
+        checkExit(e);
         complete(f, e);
       }
     }
@@ -175,7 +130,7 @@ describe('fuzz: random instruction words', () => {
       f.cpu.setReg(PC, BigInt(CODE));
       for (let r = 0; r < 8; r++) {
         const e = f.cpu.run(1 + (f.next() & 63));
-        check(e);
+        checkExit(e);
         complete(f, e);
       }
     }

@@ -163,6 +163,18 @@ describe('stage 1', () => {
     expect(w.cpu.getReg(2)).toBe(w.mem.readU64(RAM + 0x10_0000));
   });
 
+  it('a DC ZVA fault reports the address in Xt, not the aligned block (AArch64.DataMemZero)', () => {
+    // dc zva, x1 on the read-only page, then on the invalid page: FAR_EL1 = Xt as given
+    const ro = mmuWorld([0xd50b7421], { 1: BigInt(T + 0x4f) });
+    expect(ro.cpu.run(10)).toEqual({ kind: 'hvc', imm: 0x1200 });
+    expect(esr(ro)).toBe(0x9600_004fn); // DABT_CUR, WnR, permission fault level 3
+    expect(far(ro)).toBe(BigInt(T + 0x4f));
+    const inv = mmuWorld([0xd50b7421], { 1: BigInt(T + 0x2013) });
+    expect(inv.cpu.run(10)).toEqual({ kind: 'hvc', imm: 0x1200 });
+    expect(esr(inv)).toBe(0x9600_0047n); // translation fault level 3
+    expect(far(inv)).toBe(BigInt(T + 0x2013));
+  });
+
   it('AT S1E1R and S1E0W write PAR_EL1', () => {
     // at s1e1r, x1; mrs x5, par_el1; at s1e0w, x1; mrs x6, par_el1
     const w = mmuWorld([0xd5087801, 0xd5387405, 0xd5087861, 0xd5387406], { 1: BigInt(T + 0x1008) });
@@ -226,6 +238,20 @@ describe('stage 2', () => {
     w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.VM));
     return w;
   }
+
+  it('HCR_EL2.DC makes stage 2 behave as enabled (VM = 1) and stage 1 Normal Non-shareable WB', () => {
+    // ldr w0, [x1]; at s1e1r, x1; mrs x2, par_el1   with HCR_EL2 = DC only (VM = 0)
+    const w = s2World([0xb9400020, 0xd5087801, 0xd5387402], { 1: BigInt(DATA) });
+    w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
+    expect(w.cpu.run(1).kind).toBe('budget');
+    expect(w.cpu.getReg(0)).toBe(0xd2d2n); // DATA -> DATA2 by stage 2
+    expect(w.cpu.run(2).kind).toBe('budget');
+    // PAR_EL1: PA = the IPA (AT S1E1* is stage 1 only), SH = 0b00, NS, RES1, ATTR = 0xff
+    expect(w.cpu.getReg(2)).toBe(0xff00_0000_0000_0000n | BigInt(DATA) | 0xa00n);
+    const f = s2World([0xb9400020], { 1: 0x4020_0000n }); // stage 2 has nothing there
+    f.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
+    expect(f.cpu.run(10)).toMatchObject({ kind: 'stage2Fault', ipa: 0x4020_0000n, access: 'read' });
+  });
 
   it('IPA -> PA through stage 2, with the MMU off at stage 1', () => {
     const w = s2World([0xf9400020], { 1: BigInt(DATA) });

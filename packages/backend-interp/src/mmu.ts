@@ -5,8 +5,9 @@
  *
  * Stage 1 is off when SCTLR_EL1.M = 0 or HCR_EL2.DC = 1 (VA = IPA; data accesses Device-nGnRnE
  * unless HCR_EL2.DC, instruction fetches Normal; Arm ARM D8.2.x "The effects of disabling a
- * stage of translation"). Stage 2 is on when HCR_EL2.VM = 1; stage-1 table accesses then go
- * through stage 2 (s1ptwFetch) and a stage-2 fault there is reported with S1PTW.
+ * stage of translation"). Stage 2 is on when HCR_EL2.VM = 1 or HCR_EL2.DC = 1 (D17.2 HCR_EL2.DC:
+ * "the PE behaves as if the value of HCR_EL2.VM is 1"); stage-1 table accesses then go through
+ * stage 2 (s1ptwFetch) and a stage-2 fault there is reported with S1PTW.
  *
  * The walker uses BigInt for VAs and descriptors; that cost is paid per TLB miss, never per
  * instruction. Decoded TCR/TTBR and VTCR/VTTBR configurations are cached until those registers
@@ -14,7 +15,7 @@
  */
 import { type AccessKind, type RamRegion, SysReg } from '@hvlab/core';
 import type { InterpCpu } from './cpu.js';
-import { pairToNumber } from './state.js';
+import { toU64 as big, pairToNumber } from './state.js';
 import { HCR, PA_BITS, SCTLR } from './sysregs.js';
 import {
   P_DEVICE,
@@ -47,8 +48,6 @@ import {
   walkStage1,
   walkStage2,
 } from './walker.js';
-
-const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
 /** A RAM region with the DataView translated code uses. */
 export interface RamView {
@@ -99,7 +98,7 @@ export class Mmu {
 
   /** VMID of the current stage 2 (-1 when stage 2 is off): TLBI broadcast scope. */
   vmid(): number {
-    return (this.cpu.sys.lo(SysReg.HCR_EL2) & HCR.VM) !== 0 ? this.stage2().vmid : -1;
+    return stage2On(this.cpu.sys.lo(SysReg.HCR_EL2)) ? this.stage2().vmid : -1;
   }
 
   /** The current ASID (TCR_EL1.A1 selects the TTBR; 8 bits unless TCR_EL1.AS). */
@@ -158,7 +157,7 @@ export class Mmu {
     const tlb = cpu.tlb;
     const hcr = sys.lo(SysReg.HCR_EL2);
     const sctlr = sys.lo(SysReg.SCTLR_EL1);
-    const s2on = (hcr & HCR.VM) !== 0;
+    const s2on = stage2On(hcr);
     const s1on = (sctlr & SCTLR.M) !== 0 && (hcr & HCR.DC) === 0;
     const el: 0 | 1 = idx === 0 ? 0 : 1;
     let ipa: number;
@@ -268,7 +267,7 @@ export class Mmu {
     const sys = this.cpu.sys;
     const hcr = sys.lo(SysReg.HCR_EL2);
     const sctlr = sys.lo(SysReg.SCTLR_EL1);
-    const s2on = (hcr & HCR.VM) !== 0;
+    const s2on = stage2On(hcr);
     const s1on = (sctlr & SCTLR.M) !== 0 && (hcr & HCR.DC) === 0;
     const parFault = (f: MmuFault): [number, number] => {
       const fst = f.kind === 'permission' ? 0x0c + f.level : faultCode(f);
@@ -277,9 +276,11 @@ export class Mmu {
     if (!s1on) {
       const h = this.tbiFor(vh) ? vh & 0x00ffffff : vh;
       if (h >>> (PA_BITS - 32) !== 0) return [1 | (0x00 << 1) | (1 << 11), 0];
-      // Flat mapping: Device-nGnRnE (ATTR 0x00), outer shareable (SH = 0b10), unless HCR_EL2.DC.
-      const attr = (hcr & HCR.DC) !== 0 ? 0xff : 0x00;
-      return [(vl & -4096) | (1 << 11) | (0b10 << 7) | (1 << 9), (h & 0xfff) | (attr << 24)];
+      // Flat mapping: Device-nGnRnE (ATTR 0x00), reported outer shareable (SH = 0b10); with
+      // HCR_EL2.DC Normal Non-shareable Inner/Outer Write-Back (ATTR 0xff, SH = 0b00).
+      const dc = (hcr & HCR.DC) !== 0;
+      const [attr, sh] = dc ? [0xff, 0b00] : [0x00, 0b10];
+      return [(vl & -4096) | (1 << 11) | (sh << 7) | (1 << 9), (h & 0xfff) | (attr << 24)];
     }
     const t = walkStage1(this.stage1(), big(vl, vh), this.s1Fetch(s2on));
     if (!t.ok) {
@@ -299,6 +300,9 @@ export class Mmu {
     return [(pal & -4096) | (1 << 11) | (sh << 7) | (1 << 9), (pah & 0xfff) | (attr << 24)];
   }
 }
+
+/** Stage 2 is enabled: HCR_EL2.VM, or HCR_EL2.DC, which makes VM behave as 1 (Arm ARM D17.2 HCR_EL2). */
+export const stage2On = (hcr: number): boolean => (hcr & (HCR.VM | HCR.DC)) !== 0;
 
 /** DFSC/IFSC of a walk fault (address size 0x00+L, translation 0x04+L, AF 0x08+L, permission 0x0C+L, EA on walk 0x14+L). */
 export function faultCode(f: MmuFault): number {

@@ -87,14 +87,32 @@ export function loadU64(a: Int32Array, i: number): bigint {
   return PAIR64[0]!;
 }
 
+/** A (lo, hi) pair as an unsigned 64-bit BigInt (API edge, exits, walks). */
+export function toU64(lo: number, hi: number): bigint {
+  PAIR32[0] = lo;
+  PAIR32[1] = hi;
+  return PAIR64[0]!;
+}
+
+/**
+ * PC <- PC + 4 modulo 2^64, in place (helpers that complete an instruction: no allocation on
+ * the HVC/MSR/SYS paths).
+ */
+export function advancePc(R: Int32Array): void {
+  const lo = (R[PC]! + 4) | 0;
+  R[PC] = lo;
+  if (lo >>> 0 < 4) R[PC + 1] = (R[PC + 1]! + 1) | 0;
+}
+
+/**
+ * The low `size` bytes of v in reverse order (API edge: the bus value of a big-endian MMIO
+ * access, Arm ARM B2.6 "Endian support").
+ */
+export function byteReverse(v: bigint, size: number): bigint {
+  let out = 0n;
+  for (let i = 0; i < size; i++) out = (out << 8n) | ((v >> BigInt(8 * i)) & 0xffn);
+  return out;
+}
+
 /** (lo, hi) of a pair as a Number, exact below 2^53 (addresses, counters). */
 export const pairToNumber = (lo: number, hi: number): number => (hi >>> 0) * 4294967296 + (lo >>> 0);
-
-/** Splits a non-negative safe integer into the low word of a pair. */
-export const numLo = (n: number): number => (n % 4294967296) | 0;
-/** Splits a non-negative safe integer into the high word of a pair. */
-export const numHi = (n: number): number => Math.floor(n / 4294967296) | 0;
-
-export const hex32 = (n: number): string => `0x${(n >>> 0).toString(16)}`;
-export const hexPair = (lo: number, hi: number): string =>
-  `0x${(hi >>> 0).toString(16).padStart(8, '0')}${(lo >>> 0).toString(16).padStart(8, '0')}`;

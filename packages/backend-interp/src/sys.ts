@@ -13,19 +13,25 @@ import { cacheMaintenanceTarget, dataFault, dcZva } from './access.js';
 import type { InterpCpu } from './cpu.js';
 import { H_RETIRED, K_EXIT, K_LOOKUP } from './emit/builder.js';
 import { EC, esrOf, syncException, sysIss, sysTrapEl1, takeException, undefInsn } from './exceptions.js';
-import { pairAddNum } from './i64.js';
-import { currentEl, PC, PS_DAIF, PS_IL, PS_M, PS_PAN, PS_SSBS, PS_UAO, PST, unpackNzcv } from './state.js';
+import {
+  advancePc,
+  toU64 as big,
+  currentEl,
+  PC,
+  PS_DAIF,
+  PS_IL,
+  PS_M,
+  PS_PAN,
+  PS_SSBS,
+  PS_UAO,
+  PST,
+  unpackNzcv,
+} from './state.js';
 import { EL0R, EL0W, EL1R, EL1W, HCR, SCTLR } from './sysregs.js';
 
 const DONE = K_LOOKUP | H_RETIRED;
 
-const big = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-
-function advance(cpu: InterpCpu): void {
-  const [l, h] = pairAddNum(cpu.R[PC]!, cpu.R[PC + 1]!, 4);
-  cpu.R[PC] = l;
-  cpu.R[PC + 1] = h;
-}
+const advance = (cpu: InterpCpu): void => advancePc(cpu.R);
 
 function undef(cpu: InterpCpu): number {
   undefInsn(cpu);
@@ -157,7 +163,8 @@ export function msrImm(cpu: InterpCpu, op1: number, op2: number, crm: number): n
 
 /** H.svc: SVC #imm -> synchronous exception to EL1, ELR = the next instruction (EC 0x15). */
 export function svc(cpu: InterpCpu, imm: number): number {
-  const [l, h] = pairAddNum(cpu.R[PC]!, cpu.R[PC + 1]!, 4);
+  const l = (cpu.R[PC]! + 4) | 0;
+  const h = l >>> 0 < 4 ? (cpu.R[PC + 1]! + 1) | 0 : cpu.R[PC + 1]!;
   takeException(cpu, 0, esrOf(EC.SVC64, imm), l, h);
   return DONE;
 }
@@ -276,6 +283,12 @@ export type TlbiOp = 'all' | 'va' | 'asid' | 'vaa';
  */
 const TLBI_OPS: Readonly<Record<number, TlbiOp>> = { 0: 'all', 1: 'va', 2: 'asid', 3: 'vaa', 5: 'va', 7: 'vaa' };
 
+/** A SYS instruction at EL0 trapped to EL1 by an SCTLR_EL1 control (EC 0x18). */
+function sysTrapEl0(cpu: InterpCpu, id: number, rt: number): number {
+  sysTrapEl1(cpu, sysIss(id, rt, false));
+  return K_LOOKUP;
+}
+
 /** H.sys: SYS #op1, Cn, Cm, #op2, Xt (DC, IC, AT, TLBI). */
 export function sys(cpu: InterpCpu, id: number, rt: number, _k: number): number {
   const R = cpu.R;
@@ -284,24 +297,22 @@ export function sys(cpu: InterpCpu, id: number, rt: number, _k: number): number 
   const hi = rt === 31 ? 0 : R[2 * rt + 1]!;
   const hcr = cpu.sys.lo(SysReg.HCR_EL2);
   const sctlr = cpu.sys.lo(SysReg.SCTLR_EL1);
-  const f = sysRegFields(id);
-  const el0Trap = (): number => {
-    sysTrapEl1(cpu, sysIss(id, rt, false));
-    return K_LOOKUP;
-  };
-  const toEl2 = (): number => sysregExit(cpu, id, rt, false, lo, hi);
+  // The SysRegId packing (core/src/sysregs.ts): op1 13:11, CRn 10:7, CRm 6:3, op2 2:0.
+  const op1 = (id >> 11) & 7;
+  const crn = (id >> 7) & 15;
+  const crm = (id >> 3) & 15;
 
-  if (f.op1 === 0 && f.crn === 8) {
+  if (op1 === 0 && crn === 8) {
     // TLBI (EL1 forms). UNDEFINED at EL0; HCR_EL2.TTLB traps them to EL2.
     if (el === 0) return undef(cpu);
-    const op = TLBI_OPS[f.op2];
-    if ((f.crm !== 3 && f.crm !== 7) || op === undefined) return undef(cpu);
-    if ((hcr & HCR.TTLB) !== 0) return toEl2();
+    const op = TLBI_OPS[id & 7];
+    if ((crm !== 3 && crm !== 7) || op === undefined) return undef(cpu);
+    if ((hcr & HCR.TTLB) !== 0) return sysregExit(cpu, id, rt, false, lo, hi);
     // Xt: VA[55:12] in bits 43:0, ASID in bits 63:48 (VA[63:56] = VA[55], D8.13.x).
     const vaLo = lo << 12;
     const vaHi = ((((hi & 0xfff) << 12) | (lo >>> 20)) << 8) >> 8;
     const asid = cpu.mmu.asid16() ? hi >>> 16 : (hi >>> 16) & 0xff;
-    if (f.crm === 3) cpu.tlbiBroadcast(op, vaLo, vaHi, asid);
+    if (crm === 3) cpu.tlbiBroadcast(op, vaLo, vaHi, asid);
     else cpu.tlbi(op, vaLo, vaHi, asid);
     advance(cpu);
     return DONE;
@@ -311,16 +322,16 @@ export function sys(cpu: InterpCpu, id: number, rt: number, _k: number): number 
     case SYS_OP.IC_IALLUIS:
     case SYS_OP.IC_IALLU:
       if (el === 0) return undef(cpu);
-      if ((hcr & HCR.TPU) !== 0) return toEl2();
+      if ((hcr & HCR.TPU) !== 0) return sysregExit(cpu, id, rt, false, lo, hi);
       cpu.invalidateAllCode(id === SYS_OP.IC_IALLUIS);
       break;
     case SYS_OP.IC_IVAU:
     case SYS_OP.DC_CVAU:
     case SYS_OP.DC_CVAC:
     case SYS_OP.DC_CIVAC: {
-      if (el === 0 && (sctlr & SCTLR.UCI) === 0) return el0Trap();
+      if (el === 0 && (sctlr & SCTLR.UCI) === 0) return sysTrapEl0(cpu, id, rt);
       const trap = id === SYS_OP.IC_IVAU || id === SYS_OP.DC_CVAU ? HCR.TPU : HCR.TPCP;
-      if ((hcr & trap) !== 0) return toEl2();
+      if ((hcr & trap) !== 0) return sysregExit(cpu, id, rt, false, lo, hi);
       // At EL0 these need read permission (D7.5.x); at EL1 only a translation.
       const t = cacheMaintenanceTarget(cpu, lo, hi, dataIdx(cpu), el === 0 ? 'read' : 'none');
       if (typeof t === 'number') return t;
@@ -329,7 +340,7 @@ export function sys(cpu: InterpCpu, id: number, rt: number, _k: number): number 
     }
     case SYS_OP.DC_IVAC: {
       if (el === 0) return undef(cpu);
-      if ((hcr & HCR.TPCP) !== 0) return toEl2();
+      if ((hcr & HCR.TPCP) !== 0) return sysregExit(cpu, id, rt, false, lo, hi);
       // Invalidation can discard data: it needs write permission.
       const t = cacheMaintenanceTarget(cpu, lo, hi, 1, 'write');
       if (typeof t === 'number') return t;
@@ -339,11 +350,11 @@ export function sys(cpu: InterpCpu, id: number, rt: number, _k: number): number 
     case SYS_OP.DC_CSW:
     case SYS_OP.DC_CISW:
       if (el === 0) return undef(cpu);
-      if ((hcr & HCR.TSW) !== 0) return toEl2();
+      if ((hcr & HCR.TSW) !== 0) return sysregExit(cpu, id, rt, false, lo, hi);
       break;
     case SYS_OP.DC_ZVA: {
-      if (el === 0 && (sctlr & SCTLR.DZE) === 0) return el0Trap();
-      if ((hcr & HCR.TDZ) !== 0) return toEl2();
+      if (el === 0 && (sctlr & SCTLR.DZE) === 0) return sysTrapEl0(cpu, id, rt);
+      if ((hcr & HCR.TDZ) !== 0) return sysregExit(cpu, id, rt, false, lo, hi);
       const s = dcZva(cpu, lo, hi, cpu.dataIdx());
       if (s !== 0) return s;
       break;

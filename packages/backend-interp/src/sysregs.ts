@@ -21,7 +21,7 @@
  * ID_AA64PFR1.SSBS), and no PMU (ID_AA64DFR0.PMUVer = 0).
  */
 import { HvlabError, SysReg, type SysRegId, sysRegId, sysRegName } from '@hvlab/core';
-import { currentEl, PS_DAIF, PS_M, PS_PAN, PS_SSBS, PS_UAO, PST, packNzcv, SP0, SP1, unpackNzcv } from './state.js';
+import { currentEl, PS_DAIF, PS_PAN, PS_SSBS, PS_UAO, PST, packNzcv, SP0, SP1, unpackNzcv } from './state.js';
 
 /** What the register file needs from its CPU. */
 export interface SysHost {
@@ -670,20 +670,5 @@ export class SysRegFile {
     return vh > ch || (vh === ch && this.v[0]! >>> 0 >= this.lo(cv) >>> 0);
   }
 }
-
-/** Current EL's view of PSTATE.M bits and SP selection (re-exported for readers). */
-export const pstateM = (R: Int32Array): number => R[PST]! & PS_M;
-
-/** The EL1 SysReg ids that are views of PSTATE and never have storage. */
-export const PSTATE_VIEWS: ReadonlySet<SysRegId> = new Set([
-  SysReg.SPSel,
-  SysReg.CurrentEL,
-  SysReg.DAIF,
-  SysReg.NZCV,
-  SysReg.PAN,
-  SysReg.UAO,
-  SysReg.SSBS,
-  SysReg.SP_EL0,
-]);
 
 export { AIDR_EL1, DBG, EL0R, EL0W, EL1R, EL1W };

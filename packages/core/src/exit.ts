@@ -76,7 +76,11 @@ export interface MmioExit {
   readonly va: Va;
   readonly size: AccessSize;
   readonly isWrite: boolean;
-  /** For writes: the value stored (zero-extended from `size` bytes). */
+  /**
+   * For writes: the bus value, i.e. the `size` bytes as they would sit in memory, read
+   * little-endian and zero-extended. For a big-endian store (SCTLR_EL1.EE/E0E) that is the
+   * register's value byte-reversed (Arm ARM B2.6); completeMmioRead takes the bus value too.
+   */
   readonly data: bigint;
   /** For reads: the target register (31 = XZR, result discarded). */
   readonly rt: number;

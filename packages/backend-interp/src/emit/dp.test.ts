@@ -7,7 +7,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { CODE, nzcv, PC, PSTATE, u64, world } from '../testing/harness.js';
-import { decodeBitMasks } from './dp.js';
 
 const M64 = (1n << 64n) - 1n;
 const M32 = 0xffffffffn;
@@ -416,50 +415,5 @@ describe('data processing against the reference model', () => {
     expect(cpu.getReg(7)).toBe(0n);
     // cmn 0xedcbffff, -1: carry out, no overflow, result non-zero positive.
     expect(nzcv(cpu)).toBe(0b0010);
-  });
-});
-
-/** DecodeBitMasks reference (Arm ARM C6.2 shared pseudocode), in BigInt. */
-function decodeBitMasksRef(n: number, imms: number, immr: number, immediate: boolean): [bigint, bigint] | undefined {
-  const combined = (n << 6) | (~imms & 0x3f);
-  if (combined === 0) return undefined;
-  const len = 31 - Math.clz32(combined);
-  if (len < 1) return undefined;
-  const levels = (1 << len) - 1;
-  if (immediate && (imms & levels) === levels) return undefined;
-  const s = imms & levels;
-  const r = immr & levels;
-  const d = (s - r) & levels;
-  const esize = 1 << len;
-  const em = (1n << BigInt(esize)) - 1n;
-  const ones = (k: number): bigint => (1n << BigInt(k)) - 1n;
-  const welem = ones(s + 1);
-  const wrot = r === 0 ? welem : ((welem >> BigInt(r)) | (welem << BigInt(esize - r))) & em;
-  const rep = (e: bigint): bigint => {
-    let v = 0n;
-    for (let i = 0; i < 64; i += esize) v |= e << BigInt(i);
-    return v;
-  };
-  return [rep(wrot), rep(ones(d + 1))];
-}
-
-describe('decodeBitMasks', () => {
-  test.prop(
-    [fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 63 }), fc.integer({ min: 0, max: 63 }), fc.boolean()],
-    {
-      numRuns: 2000,
-      seed: 7,
-    },
-  )('matches the pseudocode', (n, imms, immr, immediate) => {
-    const got = decodeBitMasks(n, imms, immr, immediate);
-    const ref = decodeBitMasksRef(n, imms, immr, immediate);
-    if (!ref) {
-      expect(got).toBeUndefined();
-      return;
-    }
-    const pair = (p: [number, number]): bigint => (BigInt(p[1] >>> 0) << 32n) | BigInt(p[0] >>> 0);
-    expect(got).toBeDefined();
-    expect(pair(got!.w)).toBe(ref[0]);
-    expect(pair(got!.t)).toBe(ref[1]);
   });
 });

@@ -8,8 +8,7 @@
  * compute the low word only and zero the high word. Values kept in locals are always int32
  * (never the unsigned result of `>>> 0`), so they compare equal to Int32Array contents.
  */
-import { type Decoded, field } from '@hvlab/a64';
-import { OUT, ror64 } from '../i64.js';
+import { type Decoded, decodeBitMasks, field } from '@hvlab/a64';
 import type { BlockBuilder } from './builder.js';
 
 export type Pair = [string, string];
@@ -184,54 +183,21 @@ function logic(
   return [rl, rh];
 }
 
-/** All-ones in the low n bits of a word (n = 0..32), as an int32. */
-const onesWord = (n: number): number => (n >= 32 ? -1 : n === 31 ? 0x7fffffff : (1 << n) - 1);
-
-/** All-ones in the low n bits (n = 0..64) as a pair. */
-function onesPair(n: number): [number, number] {
-  return n >= 32 ? [-1, onesWord(n - 32)] : [onesWord(n), 0];
-}
-
 /**
- * DecodeBitMasks (Arm ARM C6.2 shared pseudocode, aarch64/instrs/integer/bitmasks): the
- * (wmask, tmask) pairs of a logical immediate or bitfield instruction, or undefined for a
- * reserved encoding.
+ * DecodeBitMasks (Arm ARM J1 shared pseudocode aarch64/instrs/integer/bitmasks, implemented once
+ * in @hvlab/a64) as (lo, hi) word pairs for emission: the (wmask, tmask) of a logical immediate
+ * or bitfield instruction of the given width, or undefined for a reserved encoding. BigInt here
+ * is translation-time only.
  */
-export function decodeBitMasks(
-  immN: number,
-  imms: number,
-  immr: number,
+function bitMasks(
+  d: Decoded,
   immediate: boolean,
+  sf: boolean,
 ): { w: [number, number]; t: [number, number] } | undefined {
-  const combined = (immN << 6) | (~imms & 0x3f);
-  if (combined === 0) return undefined;
-  const len = 31 - Math.clz32(combined);
-  if (len < 1) return undefined;
-  const levels = (1 << len) - 1;
-  if (immediate && (imms & levels) === levels) return undefined;
-  const S = imms & levels;
-  const R = immr & levels;
-  const d = (S - R) & levels;
-  const esize = 1 << len;
-  if (esize === 64) {
-    const we = onesPair(S + 1);
-    ror64(we[0], we[1], R);
-    const w: [number, number] = [OUT[0]!, OUT[1]!];
-    return { w, t: onesPair(d + 1) };
-  }
-  const emask = esize === 32 ? 0xffffffff : (1 << esize) - 1;
-  const ones = (n: number): number => (n >= 32 ? 0xffffffff : (1 << n) - 1) >>> 0;
-  const welem = ones(S + 1);
-  const wrot = R === 0 ? welem : ((welem >>> R) | (welem << (esize - R))) & emask;
-  const telem = ones(d + 1);
-  const rep = (e: number): number => {
-    let v = e >>> 0;
-    for (let sz = esize; sz < 32; sz *= 2) v = (v | (v << sz)) >>> 0;
-    return v | 0;
-  };
-  const wr = rep(wrot >>> 0);
-  const tr = rep(telem);
-  return { w: [wr, wr], t: [tr, tr] };
+  const m = decodeBitMasks(f(d, 'n'), f(d, 'imms'), f(d, 'immr'), immediate, sf ? 64 : 32);
+  if (!m) return undefined;
+  const pair = (v: bigint): [number, number] => [Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0];
+  return { w: pair(m.wmask), t: pair(m.tmask) };
 }
 
 // ── Data processing (immediate) ─────────────────────────────────────────────────────────────
@@ -267,7 +233,7 @@ function addSubImm(sub: boolean, flags: boolean): Emitter {
 function logicImm(op: '&' | '|' | '^', flags: boolean): Emitter {
   return (b, d) => {
     const sf = f(d, 'sf') === 1;
-    const m = decodeBitMasks(f(d, 'n'), f(d, 'imms'), f(d, 'immr'), true);
+    const m = bitMasks(d, true, sf);
     if (!m) {
       // Reserved immediate: the decoder rejects these; defensively UNDEF.
       b.endWithHelper('H.undef()');
@@ -310,7 +276,7 @@ function bitfield(kind: 's' | 'b' | 'u'): Emitter {
     const sf = f(d, 'sf') === 1;
     const R = f(d, 'immr');
     const S = f(d, 'imms');
-    const m = decodeBitMasks(f(d, 'n'), S, R, false);
+    const m = bitMasks(d, false, sf);
     if (!m) {
       b.endWithHelper('H.undef()');
       return;

@@ -7,8 +7,7 @@
  */
 import { SysReg } from '@hvlab/core';
 import { describe, expect, it } from 'vitest';
-import { HCR } from '../sysregs.js';
-import { CODE, DATA, MMIO, PC, world, writeU64 } from '../testing/harness.js';
+import { CODE, DATA, MMIO, PC, withHcrDc, world, writeU64 } from '../testing/harness.js';
 
 const D0 = 0x8877_6655_4433_2211n;
 const D8 = 0xf0de_bc9a_7856_3412n;
@@ -71,7 +70,7 @@ describe('single-register loads', () => {
       { 1: BigInt(DATA + 4), 2: 0n, 17: 0xffff_ffffn, 18: 0x1ffn, 19: 12n, 21: 0xffff_ffff_0000_0003n },
     );
     // The first load is unaligned: make memory Normal (HCR_EL2.DC) so that it is allowed.
-    w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
+    withHcrDc(w);
     w.cpu.run(4);
     expect(w.cpu.getReg(15)).toBe(0x7856_3412_8877_6655n);
     expect(w.cpu.getReg(16)).toBe(0x4433_2211n);
@@ -156,7 +155,7 @@ describe('alignment and memory type', () => {
       { 1: BigInt(DATA + 8), 2: BigInt(DATA + 0xffd), 14: 0xa1b2_c3d4n },
     );
     writeU64(w.mem, DATA + 0xff8, [0x0706_0504_0302_0100n, 0x0f0e_0d0c_0b0a_0908n]);
-    w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
+    withHcrDc(w);
     w.cpu.run(3);
     expect(w.cpu.getReg(13)).toBe(0xdebc_9a78_5634_1288n);
     expect(w.mem.read(DATA + 11, 4)).toEqual(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]));
@@ -165,7 +164,7 @@ describe('alignment and memory type', () => {
 
   it('SCTLR_EL1.A makes every unaligned access fault', () => {
     const w = setup([0xf85ff02d], { 1: BigInt(DATA + 8) });
-    w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
+    withHcrDc(w);
     w.cpu.setSysReg(SysReg.SCTLR_EL1, 0x00c5083an); // reset value | A
     expect(w.cpu.run(10)).toEqual({ kind: 'hvc', imm: 0x1200 });
     expect(w.cpu.getSysReg(SysReg.ESR_EL1)).toBe(0x9600_0021n);
@@ -246,7 +245,7 @@ describe('exclusives and ordered accesses', () => {
 
   it('a misaligned LDAXR is an Alignment fault even on Normal memory', () => {
     const w = setup([0x885ffc24], { 1: BigInt(DATA + 2) }); // ldaxr w4, [x1]
-    w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
+    withHcrDc(w);
     expect(w.cpu.run(10)).toEqual({ kind: 'hvc', imm: 0x1200 });
     expect(w.cpu.getSysReg(SysReg.ESR_EL1)).toBe(0x9600_0021n);
   });
@@ -273,6 +272,22 @@ describe('MMIO', () => {
     w.cpu.skipInstruction();
     expect(w.cpu.getReg(PC)).toBe(BigInt(CODE + 8));
     expect(w.cpu.retired).toBe(2);
+  });
+
+  it('big-endian accesses (SCTLR_EL1.EE) exit with the bus value: the bytes in memory order (Arm ARM B2.6)', () => {
+    // str w8, [x1]; ldrsh x5, [x1, #2]; ldr x6, [x1, #8]; str x8, [x1, #8]
+    const w = setup([0xb9000028, 0x79800425, 0xf9400426, 0xf9000428], { 1: BigInt(MMIO), 8: 0x1122_3344_4142_4344n });
+    w.cpu.setSysReg(SysReg.SCTLR_EL1, w.cpu.getSysReg(SysReg.SCTLR_EL1) | (1n << 25n));
+    // 0x41424344 stored big-endian is the bytes 41 42 43 44: a little-endian device reads 0x44434241.
+    expect(w.cpu.run(10)).toMatchObject({ kind: 'mmio', isWrite: true, size: 4, data: 0x4443_4241n });
+    w.cpu.skipInstruction();
+    expect(w.cpu.run(10)).toMatchObject({ kind: 'mmio', isWrite: false, size: 2, signExtend: true });
+    w.cpu.completeMmioRead(0x0080n); // bytes 80 00: the big-endian halfword 0x8000
+    expect(w.cpu.getReg(5)).toBe(0xffff_ffff_ffff_8000n);
+    expect(w.cpu.run(10)).toMatchObject({ kind: 'mmio', isWrite: false, size: 8 });
+    w.cpu.completeMmioRead(0x0807_0605_0403_0201n);
+    expect(w.cpu.getReg(6)).toBe(0x0102_0304_0506_0708n);
+    expect(w.cpu.run(10)).toMatchObject({ kind: 'mmio', isWrite: true, size: 8, data: 0x4443_4241_4433_2211n });
   });
 
   it('a pair or a writeback access to MMIO is a synchronous External abort', () => {

@@ -9,7 +9,7 @@
  * is the data register stores the original value; LDP with Rt == Rt2 leaves Rt2's value.
  */
 import { type Decoded, field } from '@hvlab/a64';
-import { type BlockBuilder, F_SPALIGN } from './builder.js';
+import { type BlockBuilder, F_SPALIGN, H_SMC } from './builder.js';
 import { type Emitter, extendReg, type Pair } from './dp.js';
 import { addConst, addPair, afterStore, emitLoad, emitStore, memInfo, spAlignCheck } from './mem.js';
 
@@ -177,7 +177,14 @@ function storeExcl(pairForm: boolean, release: boolean): Emitter {
     const log2 = pairForm ? 2 + f(d, 'sz') : f(d, 'size');
     b.x(rt);
     if (rt2 >= 0) b.x(rt2);
-    b.helper(`H.stxr(${rs}, ${rn}, ${rt}, ${rt2}, ${log2}, ${release}, ${b.dataIdx}, ${b.bigEndian})`, [rs]);
+    // Like emitStore: a store over translated code (H_SMC) retires and ends the block after it.
+    const s = b.tmp();
+    b.emit(
+      `${b.sync()} ${s} = H.stxr(${rs}, ${rn}, ${rt}, ${rt2}, ${log2}, ${release}, ${b.dataIdx}, ${b.bigEndian});` +
+        ` if (${s} !== 0) { if (${s} === ${H_SMC}) smc = 1; else ${b.ret(b.k, s)} }`,
+    );
+    b.reload([rs]);
+    afterStore(b);
   };
 }
 

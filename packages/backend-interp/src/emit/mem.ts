@@ -23,7 +23,6 @@ export const MI_AR = 1 << 9;
 /** A single general-purpose register without writeback: ISV = 1, MMIO exits allowed. */
 export const MI_ISV = 1 << 10;
 export const MI_IDX_SHIFT = 11;
-export const MI_EXCL = 1 << 13;
 /** The access must be aligned to its size (acquire/release, exclusives). */
 export const MI_ALIGN = 1 << 15;
 export const MI_BE = 1 << 16;

@@ -10,8 +10,10 @@
  *   0x0900_0000  nothing (MMIO exits)
  * Instruction words come from `aarch64-linux-gnu-as`; each test shows the assembly.
  */
-import { PhysMem } from '@hvlab/core';
+import { PhysMem, SysReg } from '@hvlab/core';
 import { InterpCpu } from '../cpu.js';
+import { HCR } from '../sysregs.js';
+import { encodeTtbr, encodeVtcrEl2, S2_MEMATTR, s2BlockDesc } from './mmu.js';
 
 export const RAM = 0x4000_0000;
 export const RAM_SIZE = 16 << 20;
@@ -64,6 +66,21 @@ export function world(words: readonly number[] = [], regs: Readonly<Record<numbe
   cpu.setReg(SP_EL1, BigInt(SP1_TOP));
   for (const [r, v] of Object.entries(regs)) cpu.setReg(Number(r), v);
   return { cpu, mem };
+}
+
+/** Where withHcrDc() puts its stage-2 table (the last MiB of RAM). */
+export const DC_S2PT = RAM + RAM_SIZE - 0x10_0000;
+
+/**
+ * Sets HCR_EL2.DC (stage 1 off, memory Normal Write-Back) with the stage-2 identity map that DC
+ * requires: DC makes HCR_EL2.VM behave as 1 (Arm ARM D17.2 HCR_EL2.DC). 39-bit IPAs from level
+ * 1: IPA 0..1 GiB Device-nGnRnE (MMIO), 1..2 GiB Normal (RAM).
+ */
+export function withHcrDc(w: World): void {
+  writeU64(w.mem, DC_S2PT, [s2BlockDesc(0, 1, { memAttr: S2_MEMATTR.DEVICE_nGnRnE }), s2BlockDesc(RAM, 1)]);
+  w.cpu.setSysReg(SysReg.VTCR_EL2, encodeVtcrEl2({ T0SZ: 25, SL0: 1, TG0: 0, PS: 2, IRGN0: 1, ORGN0: 1, SH0: 3 }));
+  w.cpu.setSysReg(SysReg.VTTBR_EL2, encodeTtbr(DC_S2PT, 1));
+  w.cpu.setSysReg(SysReg.HCR_EL2, BigInt(HCR.DC));
 }
 
 /** NZCV of the CPU as a 4-bit number (0b1000 = N). */

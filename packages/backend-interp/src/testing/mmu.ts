@@ -4,6 +4,7 @@ export {
   encodeTcrEl1,
   encodeTtbr,
   encodeVtcrEl2,
+  S2_MEMATTR,
   S2AP,
   s1BlockDesc,
   s1PageDesc,
