@@ -287,6 +287,24 @@ export function slowLoad(cpu: InterpCpu, vl: number, vh: number, info: number): 
 }
 
 /** H.st: the slow path of a store. */
+/** Writes the low `size` bytes of the (lo, hi) pair at dv[o] in the given data endianness. */
+function storeSized(dv: DataView, o: number, size: number, lo: number, hi: number, be: boolean): void {
+  switch (size) {
+    case 1:
+      dv.setUint8(o, lo);
+      break;
+    case 2:
+      dv.setUint16(o, lo, !be);
+      break;
+    case 4:
+      dv.setInt32(o, lo, !be);
+      break;
+    default:
+      dv.setInt32(o, be ? hi : lo, !be);
+      dv.setInt32(o + 4, be ? lo : hi, !be);
+  }
+}
+
 export function slowStore(cpu: InterpCpu, vl: number, vh: number, dl: number, dh: number, info: number): number {
   const size = 1 << (info & MI_SIZE);
   const targets = checkAccess(cpu, vl, vh, size, info, 'write');
@@ -298,20 +316,7 @@ export function slowStore(cpu: InterpCpu, vl: number, vh: number, dl: number, dh
     const o = t.pa - t.view!.region.base;
     const dv = t.view!.dv;
     const smc = smcStart && cpu.code.invalidateRange(t.pa, size);
-    switch (size) {
-      case 1:
-        dv.setUint8(o, dl);
-        break;
-      case 2:
-        dv.setUint16(o, dl, !be);
-        break;
-      case 4:
-        dv.setInt32(o, dl, !be);
-        break;
-      default:
-        dv.setInt32(o, be ? dh : dl, !be);
-        dv.setInt32(o + 4, be ? dl : dh, !be);
-    }
+    storeSized(dv, o, size, dl, dh, be);
     return smc ? H_SMC : 0;
   }
   if (targets.every((t) => t.view)) return writeBytes(cpu, targets, vl, size, dl, dh, be) ? H_SMC : 0;
@@ -463,21 +468,8 @@ export function storeExclusive(
       smc = cpu.code.overlaps(t.pa, total) && cpu.code.invalidateRange(t.pa, total);
       const put = (k: number, r: number): void => {
         const off = o + k * esize;
-        const [l, h] = r === 31 ? [0, 0] : [cpu.R[2 * r]!, cpu.R[2 * r + 1]!];
-        switch (esize) {
-          case 1:
-            dv.setUint8(off, l);
-            break;
-          case 2:
-            dv.setUint16(off, l, !be);
-            break;
-          case 4:
-            dv.setInt32(off, l, !be);
-            break;
-          default:
-            dv.setInt32(off, be ? h : l, !be);
-            dv.setInt32(off + 4, be ? l : h, !be);
-        }
+        if (r === 31) storeSized(dv, off, esize, 0, 0, be);
+        else storeSized(dv, off, esize, cpu.R[2 * r]!, cpu.R[2 * r + 1]!, be);
       };
       put(0, rt);
       if (rt2 >= 0) put(1, rt2);
